@@ -1,0 +1,240 @@
+package dev.modelfn.codec;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.model.InferenceRequest;
+import dev.modelfn.model.InferenceResult;
+import dev.modelfn.model.ModelMetadata;
+import dev.modelfn.model.ModelSignature;
+import dev.modelfn.model.Tensor;
+import dev.modelfn.model.TensorSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Row-oriented JSON: TF-Serving/KServe v1 {@code {"instances": [...]}} and the SageMaker JSON
+ * contract. An instance is an array of numbers in feature order, an object of named features
+ * (when the model carries feature names), or, for a model with several inputs, an object keyed by
+ * input name.
+ */
+public final class InstancesCodec {
+  private InstancesCodec() {}
+
+  /**
+   * Decodes an array of instances at {@code ptr} into one batched request.
+   *
+   * @throws InvalidInputException with a pointer into the instances on any invalid value
+   */
+  public static InferenceRequest decode(JsonNode instances, String ptr, ModelSignature sig, int maxRows) {
+    if (instances == null || !instances.isArray()) {
+      throw new InvalidInputException(ptr, "an array of instances", Json.describe(instances));
+    }
+    int rows = instances.size();
+    if (rows == 0) {
+      throw new InvalidInputException(ptr, "at least one instance", "an empty array");
+    }
+    if (rows > maxRows) {
+      throw new InvalidInputException(ptr, "at most " + maxRows + " instances", rows + " instances");
+    }
+    if (sig.inputs().size() == 1) {
+      return InferenceRequest.of(decodeSingleInput(instances, ptr, sig, rows));
+    }
+    return decodeMultiInput(instances, ptr, sig, rows);
+  }
+
+  private static Tensor decodeSingleInput(JsonNode instances, String ptr, ModelSignature sig, int rows) {
+    TensorSpec spec = sig.inputs().get(0);
+    List<String> features = sig.featureNames();
+    long rowSize = spec.rowSize();
+    if (rowSize < 0) {
+      if (spec.rank() == 2) {
+        rowSize = features.isEmpty() ? rowLength(instances.get(0), ptr + "/0") : features.size();
+      } else {
+        throw new InvalidInputException(ptr, "OIP v2 tensors: input '" + spec.name() + "' has dynamic inner dimensions "
+            + spec.shape() + " that instances cannot express", "instances");
+      }
+    }
+    long[] shape = rowShape(spec, rows, rowSize);
+    TensorBuilder b = new TensorBuilder(spec.name(), spec.type(), shape);
+    Map<String, Integer> columns = features.isEmpty() ? Map.of() : columnIndex(features);
+    for (int r = 0; r < rows; r++) {
+      JsonNode inst = instances.get(r);
+      String rowPtr = ptr + "/" + r;
+      int base = (int) (r * rowSize);
+      if (inst.isObject()) {
+        if (features.isEmpty()) {
+          throw new InvalidInputException(rowPtr, "an array of " + rowSize
+              + " numbers (this model carries no feature names, so named objects cannot be mapped)", "an object");
+        }
+        fillNamed(b, inst, rowPtr, base, features, columns);
+      } else if (inst.isArray()) {
+        int filled = fillArray(b, inst, rowPtr, base, base + (int) rowSize);
+        if (filled - base != rowSize) {
+          throw new InvalidInputException(rowPtr, rowSize + " values" + featureHint(features),
+              (filled - base) + " values");
+        }
+      } else if (rowSize == 1 && inst.isValueNode()) {
+        b.put(base, inst, ptr, r);
+      } else {
+        throw new InvalidInputException(rowPtr, "an array of " + rowSize + " values"
+            + (features.isEmpty() ? "" : " or an object of named features"), Json.describe(inst));
+      }
+    }
+    return b.build();
+  }
+
+  private static InferenceRequest decodeMultiInput(JsonNode instances, String ptr, ModelSignature sig, int rows) {
+    List<TensorBuilder> builders = new ArrayList<>();
+    List<Long> rowSizes = new ArrayList<>();
+    for (TensorSpec spec : sig.inputs()) {
+      long rowSize = spec.rowSize();
+      if (rowSize < 0 || !spec.batched()) {
+        throw new InvalidInputException(ptr, "OIP v2 tensors: input '" + spec.name() + "' has shape " + spec.shape()
+            + ", which instances cannot express", "instances");
+      }
+      builders.add(new TensorBuilder(spec.name(), spec.type(), rowShape(spec, rows, rowSize)));
+      rowSizes.add(rowSize);
+    }
+    for (int r = 0; r < rows; r++) {
+      JsonNode inst = instances.get(r);
+      String rowPtr = ptr + "/" + r;
+      if (!inst.isObject()) {
+        throw new InvalidInputException(rowPtr, "an object keyed by input name " + OipV2Codec.names(sig.inputs()),
+            Json.describe(inst));
+      }
+      for (Iterator<String> it = inst.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (sig.input(key).isEmpty()) {
+          throw new InvalidInputException(rowPtr + "/" + Json.pointerSegment(key),
+              "one of the model's inputs " + OipV2Codec.names(sig.inputs()), "'" + key + "'");
+        }
+      }
+      for (int k = 0; k < builders.size(); k++) {
+        TensorSpec spec = sig.inputs().get(k);
+        String p = rowPtr + "/" + Json.pointerSegment(spec.name());
+        JsonNode v = inst.get(spec.name());
+        long rowSize = rowSizes.get(k);
+        int base = (int) (r * rowSize);
+        if (v == null) {
+          throw new InvalidInputException(p, "a value for input '" + spec.name() + "'", "nothing");
+        }
+        if (v.isArray()) {
+          int filled = fillArray(builders.get(k), v, p, base, base + (int) rowSize);
+          if (filled - base != rowSize) {
+            throw new InvalidInputException(p, rowSize + " values", (filled - base) + " values");
+          }
+        } else if (rowSize == 1) {
+          builders.get(k).put(base, v, rowPtr, 0);
+        } else {
+          throw new InvalidInputException(p, "an array of " + rowSize + " values", Json.describe(v));
+        }
+      }
+    }
+    return new InferenceRequest(builders.stream().map(TensorBuilder::build).toList(), List.of());
+  }
+
+  private static long[] rowShape(TensorSpec spec, int rows, long rowSize) {
+    if (!spec.batched()) {
+      if (rows != 1 && spec.rank() > 0 && spec.shape().get(0) != rows) {
+        throw new InvalidInputException("/instances", "exactly " + spec.shape().get(0)
+            + " instances (input '" + spec.name() + "' has a fixed batch size)", rows + " instances");
+      }
+    }
+    long[] shape = new long[Math.max(spec.rank(), 1)];
+    shape[0] = rows;
+    for (int d = 1; d < spec.rank(); d++) {
+      long declared = spec.shape().get(d);
+      shape[d] = declared >= 0 ? declared : rowSize;
+    }
+    return shape;
+  }
+
+  private static int rowLength(JsonNode first, String ptr) {
+    if (first != null && first.isArray()) {
+      return first.size();
+    }
+    throw new InvalidInputException(ptr, "an array of feature values", Json.describe(first));
+  }
+
+  private static Map<String, Integer> columnIndex(List<String> features) {
+    Map<String, Integer> m = new HashMap<>(features.size() * 2);
+    for (int i = 0; i < features.size(); i++) {
+      m.put(features.get(i), i);
+    }
+    return m;
+  }
+
+  private static void fillNamed(TensorBuilder b, JsonNode inst, String rowPtr, int base, List<String> features,
+      Map<String, Integer> columns) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = inst.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Integer col = columns.get(e.getKey());
+      if (col == null) {
+        throw new InvalidInputException(rowPtr + "/" + Json.pointerSegment(e.getKey()),
+            "one of the features " + features, "unknown feature '" + e.getKey() + "'");
+      }
+    }
+    for (int c = 0; c < features.size(); c++) {
+      String f = features.get(c);
+      JsonNode v = inst.get(f);
+      if (v == null) {
+        throw new InvalidInputException(rowPtr + "/" + Json.pointerSegment(f), "a value for feature '" + f + "'",
+            "nothing (missing feature)");
+      }
+      b.put(base + c, v, rowPtr, 0, Json.pointerSegment(f));
+    }
+  }
+
+  private static int fillArray(TensorBuilder b, JsonNode arr, String ptr, int at, int limit) {
+    int i = at;
+    for (int k = 0; k < arr.size(); k++) {
+      JsonNode v = arr.get(k);
+      if (v.isArray()) {
+        i = fillArray(b, v, ptr + "/" + k, i, limit);
+        continue;
+      }
+      if (i >= limit) {
+        return i + arr.size() - k; // too many values: report the count
+      }
+      b.put(i++, v, ptr, k);
+    }
+    return i;
+  }
+
+  private static String featureHint(List<String> features) {
+    return features.isEmpty() ? "" : " in the order " + features;
+  }
+
+  /**
+   * Writes {@code {"predictions": [...], "model_name", "model_version", "id"}}, one prediction per
+   * row (see {@link Predictions}).
+   */
+  public static byte[] encode(ModelMetadata md, String id, InferenceResult result, int rows) {
+    Predictions p = new Predictions(md.signature());
+    Optional<Tensor> scores = p.classScores(result);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + rows * 64);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("predictions");
+      for (int r = 0; r < rows; r++) {
+        p.writeRow(g, result, scores, r);
+      }
+      g.writeEndArray();
+      g.writeStringField("model_name", md.name());
+      g.writeStringField("model_version", md.version());
+      g.writeStringField("id", id);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

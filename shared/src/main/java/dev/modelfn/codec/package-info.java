@@ -1,0 +1,7 @@
+/**
+ * Request decoders and response encoders shared by every serving mode: Open Inference Protocol v2
+ * tensors, TF-Serving/KServe v1 {@code instances}, and CSV rows. Decoders validate against the
+ * model's {@link dev.modelfn.model.ModelSignature} and throw only {@link
+ * dev.modelfn.errors.InvalidInputException}, with a JSON pointer to the offending field.
+ */
+package dev.modelfn.codec;

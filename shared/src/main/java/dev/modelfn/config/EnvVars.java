@@ -1,0 +1,64 @@
+package dev.modelfn.config;
+
+import java.util.List;
+
+/**
+ * Every environment variable modelfn reads. CDK stacks, Terraform modules and {@code local-dev} set
+ * exactly these names; {@link ModelfnConfig} parses them.
+ */
+public final class EnvVars {
+  private EnvVars() {}
+
+  /** Where the ONNX model is: {@code file:/path}, {@code classpath:path} or {@code s3://bucket/key}. */
+  public static final String MODEL_URI = "MODELFN_MODEL_URI";
+  /** Name the model is served under; default: the model file name without {@code .onnx}. */
+  public static final String MODEL_NAME = "MODELFN_MODEL_NAME";
+  /** Version reported with every prediction; default: the ONNX {@code model_version}, else {@code 1}. */
+  public static final String MODEL_VERSION = "MODELFN_MODEL_VERSION";
+  /** Predictor backend: {@code onnx} (in-process ONNX Runtime, default) or {@code sagemaker}. */
+  public static final String PREDICTOR = "MODELFN_PREDICTOR";
+  /** SageMaker endpoint name, required when {@link #PREDICTOR} is {@code sagemaker}. */
+  public static final String SAGEMAKER_ENDPOINT = "MODELFN_SAGEMAKER_ENDPOINT";
+  /** Input tensor name the SageMaker endpoint expects; default {@code input}. */
+  public static final String SAGEMAKER_INPUT_NAME = "MODELFN_SAGEMAKER_INPUT_NAME";
+  /**
+   * Comma-separated feature names, in tensor column order. Overrides the names carried by the model;
+   * required for named instances and CSV headers with the SageMaker backend.
+   */
+  public static final String FEATURE_NAMES = "MODELFN_FEATURE_NAMES";
+  /** Largest request body accepted, in bytes; default 6 MB (the Lambda synchronous payload limit). */
+  public static final String MAX_BODY_BYTES = "MODELFN_MAX_BODY_BYTES";
+  /** Largest number of instances (rows) in one request; default 1000. */
+  public static final String MAX_INSTANCES = "MODELFN_MAX_INSTANCES";
+  /** Folder for models fetched from S3, cached by ETag; default {@code /tmp/modelfn-models}. */
+  public static final String MODEL_CACHE_DIR = "MODELFN_MODEL_CACHE_DIR";
+  /** Folder holding the ONNX Runtime native libraries for this platform (see NativeLibraries). */
+  public static final String ORT_NATIVE_DIR = "MODELFN_ORT_NATIVE_DIR";
+  /** ONNX Runtime intra-op threads; default 1 (best latency for small models on Lambda). */
+  public static final String INTRA_OP_THREADS = "MODELFN_INTRA_OP_THREADS";
+  /** Log level: {@code DEBUG}, {@code INFO} (default), {@code WARN}, {@code ERROR}. */
+  public static final String LOG_LEVEL = "MODELFN_LOG_LEVEL";
+  /** CloudWatch namespace of the EMF metrics; default {@code modelfn}. */
+  public static final String METRICS_NAMESPACE = "MODELFN_METRICS_NAMESPACE";
+  /** {@code true} (default) to emit CloudWatch EMF metrics on stdout, {@code false} to turn them off. */
+  public static final String METRICS_ENABLED = "MODELFN_METRICS_ENABLED";
+
+  /** All names, for documentation and for checks that templates set nothing else. */
+  public static final List<String> ALL =
+      List.of(
+          MODEL_URI,
+          MODEL_NAME,
+          MODEL_VERSION,
+          PREDICTOR,
+          SAGEMAKER_ENDPOINT,
+          SAGEMAKER_INPUT_NAME,
+          FEATURE_NAMES,
+          MAX_BODY_BYTES,
+          MAX_INSTANCES,
+          MODEL_CACHE_DIR,
+          ORT_NATIVE_DIR,
+          INTRA_OP_THREADS,
+          LOG_LEVEL,
+          METRICS_NAMESPACE,
+          METRICS_ENABLED);
+}

@@ -1,0 +1,24 @@
+package dev.modelfn.model;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Port for fetching model artifacts from a remote store (for {@code s3://} URIs: implemented in
+ * the AWS adapter). Implementations cache by content version (ETag) under {@code cacheDir}, so a
+ * warm or restored process does not download the same model twice.
+ */
+public interface ModelArtifactFetcher {
+
+  /** URI scheme served, for example {@code s3}. */
+  String scheme();
+
+  /**
+   * Makes the object at {@code uri} available as a local file.
+   *
+   * @return the local file, or empty when no object exists at {@code uri}
+   * @throws dev.modelfn.errors.ModelLoadException when the store cannot be read
+   */
+  Optional<Path> fetch(URI uri, Path cacheDir);
+}

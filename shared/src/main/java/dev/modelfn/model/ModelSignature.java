@@ -1,0 +1,51 @@
+package dev.modelfn.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The inputs and outputs of a model, read when it loads, plus the ordered feature names of a
+ * tabular input and the class labels of a classifier output when the model carries them.
+ *
+ * @param featureNames names of the columns of the single 2-D input, in tensor column order; empty
+ *     when unknown
+ * @param labels class labels in the order of the first output's last dimension; empty when unknown
+ */
+public record ModelSignature(
+    List<TensorSpec> inputs, List<TensorSpec> outputs, List<String> featureNames, List<String> labels) {
+
+  public ModelSignature {
+    inputs = List.copyOf(inputs);
+    outputs = List.copyOf(outputs);
+    featureNames = List.copyOf(featureNames);
+    labels = List.copyOf(labels);
+  }
+
+  public Optional<TensorSpec> input(String name) {
+    return inputs.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  public Optional<TensorSpec> output(String name) {
+    return outputs.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The single rank-2 numeric input {@code [rows, features]} of a tabular model, which rows of
+   * numbers, named objects and CSV map onto; empty for other models.
+   */
+  public Optional<TensorSpec> tabularInput() {
+    if (inputs.size() != 1) {
+      return Optional.empty();
+    }
+    TensorSpec in = inputs.get(0);
+    return in.rank() == 2 && in.type().isNumeric() ? Optional.of(in) : Optional.empty();
+  }
+
+  /** Number of feature columns of the tabular input, or -1 when unknown. */
+  public int featureCount() {
+    if (!featureNames.isEmpty()) {
+      return featureNames.size();
+    }
+    return tabularInput().map(t -> (int) t.rowSize()).orElse(-1);
+  }
+}

@@ -1,0 +1,355 @@
+package dev.modelfn.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxModelMetadata;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelfn.codec.Json;
+import dev.modelfn.errors.InferenceException;
+import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelLoadException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * In-process ONNX Runtime predictor. The session is created once; every call runs all rows of the
+ * request in one {@code session.run}, and closes every tensor and result it creates.
+ *
+ * <p>The model may carry its feature names and class labels as ONNX {@code metadata_props} under
+ * {@link #FEATURE_NAMES_KEY} and {@link #LABELS_KEY} (JSON arrays), or in a sidecar JSON.
+ */
+public final class OnnxPredictor implements Predictor {
+  /** ONNX metadata key holding the ordered feature names, as a JSON array of strings. */
+  public static final String FEATURE_NAMES_KEY = "modelfn.feature_names";
+  /** ONNX metadata key holding the class labels, as a JSON array of strings. */
+  public static final String LABELS_KEY = "modelfn.labels";
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final ModelMetadata metadata;
+  private final String[] outputNames;
+
+  private OnnxPredictor(OrtEnvironment env, OrtSession session, ModelMetadata metadata) {
+    this.env = env;
+    this.session = session;
+    this.metadata = metadata;
+    this.outputNames = metadata.signature().outputs().stream().map(TensorSpec::name).toArray(String[]::new);
+  }
+
+  /** Options for loading: overrides from the configuration. */
+  public record Options(Optional<String> name, Optional<String> version, List<String> featureNames, int intraOpThreads) {
+    public Options {
+      featureNames = List.copyOf(featureNames);
+    }
+
+    public static Options defaults() {
+      return new Options(Optional.empty(), Optional.empty(), List.of(), 1);
+    }
+  }
+
+  public static OnnxPredictor load(ModelArtifact artifact, Options options) {
+    OrtEnvironment env = OnnxRuntimeEnvironment.get();
+    OrtSession session = null;
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setIntraOpNumThreads(options.intraOpThreads());
+      so.setInterOpNumThreads(1);
+      so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      session = artifact.file().isPresent()
+          ? env.createSession(artifact.file().get().toString(), so)
+          : env.createSession(artifact.bytes().orElseThrow(), so);
+      ModelMetadata metadata = readMetadata(artifact, session, options);
+      return new OnnxPredictor(env, session, metadata);
+    } catch (OrtException e) {
+      closeQuietly(session);
+      throw new ModelLoadException("cannot load ONNX model " + artifact.uri() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(session);
+      throw e;
+    }
+  }
+
+  private static ModelMetadata readMetadata(ModelArtifact artifact, OrtSession session, Options options)
+      throws OrtException {
+    List<TensorSpec> inputs = specs(artifact, session.getInputInfo(), true);
+    List<TensorSpec> outputs = specs(artifact, session.getOutputInfo(), false);
+    OnnxModelMetadata md = session.getMetadata();
+    Map<String, String> props = md.getCustomMetadata();
+
+    List<String> features = options.featureNames();
+    List<String> labels = List.of();
+    if (artifact.sidecar().isPresent()) {
+      JsonNode side = parseSidecar(artifact);
+      if (features.isEmpty()) {
+        features = strings(side.isArray() ? side : side.path("features"), artifact.uri() + " sidecar 'features'");
+      }
+      labels = strings(side.path("labels"), artifact.uri() + " sidecar 'labels'");
+    }
+    if (features.isEmpty() && props.containsKey(FEATURE_NAMES_KEY)) {
+      features = strings(parseJson(props.get(FEATURE_NAMES_KEY), artifact, FEATURE_NAMES_KEY), FEATURE_NAMES_KEY);
+    }
+    if (labels.isEmpty() && props.containsKey(LABELS_KEY)) {
+      labels = strings(parseJson(props.get(LABELS_KEY), artifact, LABELS_KEY), LABELS_KEY);
+    }
+    ModelSignature signature = new ModelSignature(inputs, outputs, features, labels);
+    if (!features.isEmpty()) {
+      TensorSpec tab = signature.tabularInput().orElseThrow(() -> new ModelLoadException(
+          "model " + artifact.uri() + " has feature names but no single [rows, features] numeric input", null));
+      long cols = tab.shape().get(1);
+      if (cols >= 0 && cols != features.size()) {
+        throw new ModelLoadException("model " + artifact.uri() + ": input '" + tab.name() + "' has " + cols
+            + " columns but " + features.size() + " feature names are given", null);
+      }
+    }
+    String version = options.version().orElse(md.getVersion() > 0 ? Long.toString(md.getVersion()) : "1");
+    String name = options.name().orElse(artifact.baseName());
+    return new ModelMetadata(name, version, "onnxruntime_onnx", signature);
+  }
+
+  private static List<TensorSpec> specs(ModelArtifact artifact, Map<String, NodeInfo> infos, boolean input) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (NodeInfo ni : infos.values()) {
+      ValueInfo vi = ni.getInfo();
+      if (!(vi instanceof TensorInfo ti)) {
+        if (input) {
+          throw new ModelLoadException("model " + artifact.uri() + ": input '" + ni.getName()
+              + "' is not a tensor (" + vi + "); modelfn serves tensor inputs only", null);
+        }
+        // Non-tensor outputs (sequences, maps) are left out of the signature and never requested.
+        continue;
+      }
+      Optional<ElementType> type = elementType(ti.type);
+      if (type.isEmpty()) {
+        if (input) {
+          throw new ModelLoadException("model " + artifact.uri() + ": input '" + ni.getName() + "' has element type "
+              + ti.type + "; modelfn serves FP32, FP64, INT64, INT32, BOOL and BYTES inputs", null);
+        }
+        continue;
+      }
+      List<Long> shape = new ArrayList<>();
+      for (long d : ti.getShape()) {
+        shape.add(d);
+      }
+      specs.add(new TensorSpec(ni.getName(), type.get(), shape));
+    }
+    return specs;
+  }
+
+  static Optional<ElementType> elementType(OnnxJavaType t) {
+    return switch (t) {
+      case FLOAT -> Optional.of(ElementType.FP32);
+      case DOUBLE -> Optional.of(ElementType.FP64);
+      case INT64 -> Optional.of(ElementType.INT64);
+      case INT32, INT16, INT8, UINT8 -> Optional.of(ElementType.INT32);
+      case BOOL -> Optional.of(ElementType.BOOL);
+      case STRING -> Optional.of(ElementType.BYTES);
+      default -> Optional.empty();
+    };
+  }
+
+  private static JsonNode parseSidecar(ModelArtifact artifact) {
+    try {
+      return Json.MAPPER.readTree(artifact.sidecar().orElseThrow());
+    } catch (IOException e) {
+      throw new ModelLoadException("feature sidecar of " + artifact.uri() + " is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode parseJson(String text, ModelArtifact artifact, String key) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw new ModelLoadException("metadata '" + key + "' of " + artifact.uri()
+          + " must be a JSON array of strings: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> strings(JsonNode node, String what) {
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw new ModelLoadException(what + ": expected a JSON array of strings", null);
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : node) {
+      if (!n.isTextual()) {
+        throw new ModelLoadException(what + ": expected a JSON array of strings, found " + n, null);
+      }
+      out.add(n.asText());
+    }
+    if (new LinkedHashSet<>(out).size() != out.size()) {
+      throw new ModelLoadException(what + ": names must be unique", null);
+    }
+    return out;
+  }
+
+  @Override
+  public ModelMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public InferenceResult infer(InferenceRequest request) {
+    Map<String, OnnxTensor> feeds = new HashMap<>(request.inputs().size() * 2);
+    try {
+      for (Tensor t : request.inputs()) {
+        feeds.put(t.name(), toOnnx(t));
+      }
+      OrtSession.Result result = request.outputs().isEmpty()
+          ? session.run(feeds, new LinkedHashSet<>(Arrays.asList(outputNames)))
+          : session.run(feeds, new LinkedHashSet<>(request.outputs()));
+      try (result) {
+        List<Tensor> outputs = new ArrayList<>(result.size());
+        for (Map.Entry<String, OnnxValue> e : result) {
+          if (e.getValue() instanceof OnnxTensor ot) {
+            outputs.add(fromOnnx(e.getKey(), ot));
+          }
+        }
+        return new InferenceResult(outputs);
+      }
+    } catch (OrtException e) {
+      if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+        throw new InvalidInputException("", "input accepted by the model", e.getMessage(), e);
+      }
+      throw new InferenceException("ONNX Runtime failed on model " + metadata.name() + ": " + e.getMessage(), e);
+    } finally {
+      for (OnnxTensor t : feeds.values()) {
+        t.close();
+      }
+    }
+  }
+
+  private OnnxTensor toOnnx(Tensor t) throws OrtException {
+    long[] shape = t.shape();
+    return switch (t.type()) {
+      case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) t.data()), shape);
+      case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) t.data()), shape);
+      case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) t.data()), shape);
+      case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) t.data()), shape);
+      case BOOL -> {
+        boolean[] b = (boolean[]) t.data();
+        ByteBuffer buf = ByteBuffer.allocate(b.length);
+        for (boolean v : b) {
+          buf.put((byte) (v ? 1 : 0));
+        }
+        buf.flip();
+        yield OnnxTensor.createTensor(env, buf, shape, OnnxJavaType.BOOL);
+      }
+      case BYTES -> OnnxTensor.createTensor(env, (String[]) t.data(), shape);
+    };
+  }
+
+  private static Tensor fromOnnx(String name, OnnxTensor ot) throws OrtException {
+    TensorInfo info = ot.getInfo();
+    long[] shape = info.getShape();
+    return switch (info.type) {
+      case FLOAT -> new Tensor(name, ElementType.FP32, shape, toArray(ot.getFloatBuffer()));
+      case DOUBLE -> new Tensor(name, ElementType.FP64, shape, toArray(ot.getDoubleBuffer()));
+      case INT64 -> new Tensor(name, ElementType.INT64, shape, toArray(ot.getLongBuffer()));
+      case INT32 -> new Tensor(name, ElementType.INT32, shape, toArray(ot.getIntBuffer()));
+      case INT16 -> {
+        ShortBuffer sb = ot.getShortBuffer();
+        int[] out = new int[sb.remaining()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = sb.get(i);
+        }
+        yield new Tensor(name, ElementType.INT32, shape, out);
+      }
+      case INT8, UINT8 -> {
+        ByteBuffer bb = ot.getByteBuffer();
+        int[] out = new int[bb.remaining()];
+        boolean unsigned = info.type == OnnxJavaType.UINT8;
+        for (int i = 0; i < out.length; i++) {
+          out[i] = unsigned ? Byte.toUnsignedInt(bb.get(i)) : bb.get(i);
+        }
+        yield new Tensor(name, ElementType.INT32, shape, out);
+      }
+      case BOOL -> {
+        ByteBuffer bb = ot.getByteBuffer();
+        boolean[] out = new boolean[bb.remaining()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = bb.get(i) != 0;
+        }
+        yield new Tensor(name, ElementType.BOOL, shape, out);
+      }
+      case STRING -> new Tensor(name, ElementType.BYTES, shape, flattenStrings(ot.getValue()));
+      default -> throw new InferenceException("output '" + name + "' has element type " + info.type
+          + ", which modelfn cannot return", null);
+    };
+  }
+
+  private static float[] toArray(FloatBuffer b) {
+    float[] a = new float[b.remaining()];
+    b.get(a);
+    return a;
+  }
+
+  private static double[] toArray(DoubleBuffer b) {
+    double[] a = new double[b.remaining()];
+    b.get(a);
+    return a;
+  }
+
+  private static long[] toArray(LongBuffer b) {
+    long[] a = new long[b.remaining()];
+    b.get(a);
+    return a;
+  }
+
+  private static int[] toArray(IntBuffer b) {
+    int[] a = new int[b.remaining()];
+    b.get(a);
+    return a;
+  }
+
+  private static String[] flattenStrings(Object value) {
+    List<String> out = new ArrayList<>();
+    flatten(value, out);
+    return out.toArray(String[]::new);
+  }
+
+  private static void flatten(Object v, List<String> out) {
+    if (v instanceof String s) {
+      out.add(s);
+    } else if (v instanceof Object[] arr) {
+      for (Object o : arr) {
+        flatten(o, out);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(session);
+  }
+
+  private static void closeQuietly(OrtSession s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (OrtException ignored) {
+        // closing at shutdown; nothing to report to a caller
+      }
+    }
+  }
+}

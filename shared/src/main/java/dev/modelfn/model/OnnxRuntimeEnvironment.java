@@ -1,0 +1,38 @@
+package dev.modelfn.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import java.util.Map;
+
+/**
+ * The one {@link OrtEnvironment} of the process. Configures the native library folder (see {@link
+ * NativeLibraries}) before ONNX Runtime loads.
+ */
+public final class OnnxRuntimeEnvironment {
+  private static volatile OrtEnvironment environment;
+
+  private OnnxRuntimeEnvironment() {}
+
+  public static OrtEnvironment get() {
+    return get(System.getenv());
+  }
+
+  public static OrtEnvironment get(Map<String, String> env) {
+    OrtEnvironment e = environment;
+    if (e == null) {
+      synchronized (OnnxRuntimeEnvironment.class) {
+        e = environment;
+        if (e == null) {
+          NativeLibraries.configure(env);
+          e = OrtEnvironment.getEnvironment(OrtLoggingLevelHolder.WARNING, "modelfn");
+          environment = e;
+        }
+      }
+    }
+    return e;
+  }
+
+  /** Keeps the ONNX Runtime logging enum out of the class's static initialiser. */
+  private static final class OrtLoggingLevelHolder {
+    static final ai.onnxruntime.OrtLoggingLevel WARNING = ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+  }
+}
