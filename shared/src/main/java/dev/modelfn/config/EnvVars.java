@@ -26,6 +26,11 @@ public final class EnvVars {
    * required for named instances and CSV headers with the SageMaker backend.
    */
   public static final String FEATURE_NAMES = "MODELFN_FEATURE_NAMES";
+  /**
+   * Comma-separated class labels, in the order of the model's score columns. Overrides the labels
+   * carried by the model; lets SageMaker-backed functions answer with labels.
+   */
+  public static final String LABELS = "MODELFN_LABELS";
   /** Largest request body accepted, in bytes; default 6 MB (the Lambda synchronous payload limit). */
   public static final String MAX_BODY_BYTES = "MODELFN_MAX_BODY_BYTES";
   /** Largest number of instances (rows) in one request; default 1000. */
@@ -53,6 +58,7 @@ public final class EnvVars {
           SAGEMAKER_ENDPOINT,
           SAGEMAKER_INPUT_NAME,
           FEATURE_NAMES,
+          LABELS,
           MAX_BODY_BYTES,
           MAX_INSTANCES,
           MODEL_CACHE_DIR,

@@ -20,6 +20,7 @@ public record ModelfnConfig(
     Optional<String> sagemakerEndpoint,
     String sagemakerInputName,
     List<String> featureNames,
+    List<String> labels,
     int maxBodyBytes,
     int maxInstances,
     Path modelCacheDir,
@@ -33,6 +34,7 @@ public record ModelfnConfig(
 
   public ModelfnConfig {
     featureNames = List.copyOf(featureNames);
+    labels = List.copyOf(labels);
     if (predictor == PredictorKind.ONNX && modelUri.isEmpty()) {
       throw new ConfigurationException(
           EnvVars.MODEL_URI
@@ -56,6 +58,7 @@ public record ModelfnConfig(
         opt(env, EnvVars.SAGEMAKER_ENDPOINT),
         opt(env, EnvVars.SAGEMAKER_INPUT_NAME).orElse("input"),
         opt(env, EnvVars.FEATURE_NAMES).map(ModelfnConfig::splitNames).orElse(List.of()),
+        opt(env, EnvVars.LABELS).map(ModelfnConfig::splitNames).orElse(List.of()),
         positiveInt(env, EnvVars.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
         positiveInt(env, EnvVars.MAX_INSTANCES, DEFAULT_MAX_INSTANCES),
         Path.of(opt(env, EnvVars.MODEL_CACHE_DIR).orElse("/tmp/modelfn-models")),

@@ -56,14 +56,29 @@ public final class OnnxPredictor implements Predictor {
   }
 
   /** Options for loading: overrides from the configuration. */
-  public record Options(Optional<String> name, Optional<String> version, List<String> featureNames, int intraOpThreads) {
+  public record Options(
+      Optional<String> name, Optional<String> version, List<String> featureNames, List<String> labels,
+      int intraOpThreads) {
     public Options {
       featureNames = List.copyOf(featureNames);
+      labels = List.copyOf(labels);
     }
 
     public static Options defaults() {
-      return new Options(Optional.empty(), Optional.empty(), List.of(), 1);
+      return new Options(Optional.empty(), Optional.empty(), List.of(), List.of(), 1);
     }
+
+    /** Overrides taken from the environment (model name, version, feature names, labels, threads). */
+    public static Options from(dev.modelfn.config.ModelfnConfig config) {
+      return new Options(config.modelName(), config.modelVersion(), config.featureNames(), config.labels(),
+          config.intraOpThreads());
+    }
+  }
+
+  /** Locates the configured model with {@code loader} and loads it. */
+  public static OnnxPredictor load(dev.modelfn.config.ModelfnConfig config, ModelLoader loader) {
+    String uri = config.modelUri().orElseThrow();
+    return load(loader.locate(uri), Options.from(config));
   }
 
   public static OnnxPredictor load(ModelArtifact artifact, Options options) {
@@ -96,13 +111,15 @@ public final class OnnxPredictor implements Predictor {
     Map<String, String> props = md.getCustomMetadata();
 
     List<String> features = options.featureNames();
-    List<String> labels = List.of();
+    List<String> labels = options.labels();
     if (artifact.sidecar().isPresent()) {
       JsonNode side = parseSidecar(artifact);
       if (features.isEmpty()) {
         features = strings(side.isArray() ? side : side.path("features"), artifact.uri() + " sidecar 'features'");
       }
-      labels = strings(side.path("labels"), artifact.uri() + " sidecar 'labels'");
+      if (labels.isEmpty()) {
+        labels = strings(side.path("labels"), artifact.uri() + " sidecar 'labels'");
+      }
     }
     if (features.isEmpty() && props.containsKey(FEATURE_NAMES_KEY)) {
       features = strings(parseJson(props.get(FEATURE_NAMES_KEY), artifact, FEATURE_NAMES_KEY), FEATURE_NAMES_KEY);

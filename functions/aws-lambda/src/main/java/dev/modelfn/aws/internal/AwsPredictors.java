@@ -1,0 +1,53 @@
+package dev.modelfn.aws.internal;
+
+import dev.modelfn.aws.S3ModelArtifactFetcher;
+import dev.modelfn.aws.SageMakerPredictor;
+import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.config.PredictorKind;
+import dev.modelfn.model.ModelLoader;
+import dev.modelfn.model.OnnxPredictor;
+import dev.modelfn.model.Predictor;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+
+/**
+ * Builds the configured predictor: ONNX Runtime with {@code s3://} model support, or a SageMaker
+ * endpoint. SDK clients are built only when needed (a function serving a packaged model builds
+ * none), with the URL-connection HTTP client for the fastest cold start. {@code AWS_ENDPOINT_URL}
+ * (as the local cloud and LocalStack use) overrides the endpoints; S3 then uses path-style
+ * addressing.
+ */
+public final class AwsPredictors {
+  private AwsPredictors() {}
+
+  public static Predictor create(ModelfnConfig config, Map<String, String> env) {
+    if (config.predictor() == PredictorKind.SAGEMAKER) {
+      var builder = SageMakerRuntimeClient.builder().httpClient(UrlConnectionHttpClient.create());
+      endpointOverride(env).ifPresent(builder::endpointOverride);
+      SageMakerRuntimeClient client = builder.build();
+      return new SageMakerPredictor(client, config.sagemakerEndpoint().orElseThrow(),
+          SageMakerPredictor.metadata(config));
+    }
+    Supplier<S3Client> s3 = () -> s3Client(env);
+    ModelLoader loader = new ModelLoader(List.of(new S3ModelArtifactFetcher(s3)), config.modelCacheDir());
+    return OnnxPredictor.load(config, loader);
+  }
+
+  static S3Client s3Client(Map<String, String> env) {
+    var builder = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
+    endpointOverride(env).ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
+    return builder.build();
+  }
+
+  /** {@code AWS_ENDPOINT_URL}, as the local cloud, LocalStack and the AWS CLI use it. */
+  static java.util.Optional<URI> endpointOverride(Map<String, String> env) {
+    String endpoint = env.get("AWS_ENDPOINT_URL");
+    return endpoint == null || endpoint.isBlank() ? java.util.Optional.empty()
+        : java.util.Optional.of(URI.create(endpoint.trim()));
+  }
+}

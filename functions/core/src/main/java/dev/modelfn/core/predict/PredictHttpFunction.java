@@ -1,0 +1,346 @@
+package dev.modelfn.core.predict;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelfn.codec.CsvCodec;
+import dev.modelfn.codec.InstancesCodec;
+import dev.modelfn.codec.Json;
+import dev.modelfn.codec.OipV2Codec;
+import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.http.HttpRequest;
+import dev.modelfn.core.http.HttpResponse;
+import dev.modelfn.core.http.MethodNotAllowedException;
+import dev.modelfn.core.http.PayloadTooLargeException;
+import dev.modelfn.core.http.Problems;
+import dev.modelfn.core.http.RouteNotFoundException;
+import dev.modelfn.core.http.UnsupportedMediaTypeException;
+import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelNotFoundException;
+import dev.modelfn.errors.ModelNotReadyException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.model.InferenceRequest;
+import dev.modelfn.model.ModelMetadata;
+import dev.modelfn.model.TensorSpec;
+import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.telemetry.JsonLogger;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The synchronous HTTP surface of one model, independent of any platform. Routes: Open Inference
+ * Protocol v2 ({@code /v2/...}), TF-Serving/KServe v1 ({@code /v1/models/{name}:predict}) and the
+ * SageMaker container contract ({@code POST /invocations}, {@code GET /ping}). Every error is an
+ * RFC 9457 problem with the request id; client errors are never 500s.
+ */
+public final class PredictHttpFunction implements Function<HttpRequest, HttpResponse> {
+  private static final String SERVER_NAME = "modelfn";
+  private static final String SERVER_VERSION = "0.1.0";
+
+  private final PredictFunction predict;
+  private final ModelMetadata md;
+  private final int maxBodyBytes;
+  private final int maxInstances;
+  private final JsonLogger log;
+  private final EmfMetrics metrics;
+  private final Map<String, String> modelHeaders;
+
+  public PredictHttpFunction(PredictFunction predict, ModelfnConfig config) {
+    this.predict = predict;
+    this.md = predict.metadata();
+    this.maxBodyBytes = config.maxBodyBytes();
+    this.maxInstances = config.maxInstances();
+    this.log = new JsonLogger("dev.modelfn.predict", config.logLevel());
+    Map<String, String> dimensions = new java.util.LinkedHashMap<>();
+    dimensions.put("Model", md.name());
+    dimensions.put("ModelVersion", md.version());
+    this.metrics = new EmfMetrics(config.metricsNamespace(), config.metricsEnabled(), dimensions);
+    this.modelHeaders = Map.of("x-modelfn-model", md.name(), "x-modelfn-model-version", md.version());
+  }
+
+  public ModelMetadata metadata() {
+    return md;
+  }
+
+  @Override
+  public HttpResponse apply(HttpRequest req) {
+    long t0 = System.nanoTime();
+    Route.Match match = null;
+    HttpResponse resp;
+    long[] modelNanos = {0};
+    int[] rows = {0};
+    Map<String, String> headers = responseHeaders(req);
+    try {
+      match = Route.match(req.path());
+      if (match == null) {
+        throw new RouteNotFoundException("no route for " + req.method() + " " + req.path()
+            + "; routes: /v2/models/{name}/infer, /v1/models/{name}:predict, /invocations, /ping, /v2/health/ready");
+      }
+      checkMethod(req, match.route());
+      resp = dispatch(req, match, headers, modelNanos, rows);
+    } catch (ModelfnException e) {
+      resp = Problems.response(e, req.path(), req.requestId(), headers);
+      if (e.status() >= 500) {
+        log.error("request failed", e, "request_id", req.requestId(), "route", routeName(match), "status", e.status());
+      } else {
+        log.info("request rejected", "request_id", req.requestId(), "route", routeName(match), "status", e.status(),
+            "problem", e.problemType(), "detail", e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      resp = Problems.internalError(req.path(), req.requestId(), headers);
+      log.error("unexpected failure", e, "request_id", req.requestId(), "route", routeName(match));
+    }
+    if (req.method().equals("HEAD")) {
+      resp = new HttpResponse(resp.status(), resp.headers(), new byte[0]);
+    }
+    record(req, match, resp.status(), System.nanoTime() - t0, modelNanos[0], rows[0]);
+    return resp;
+  }
+
+  private HttpResponse dispatch(HttpRequest req, Route.Match m, Map<String, String> headers, long[] modelNanos,
+      int[] rows) {
+    return switch (m.route()) {
+      case V2_LIVE -> json(200, "{\"live\":true}", headers);
+      case V2_READY -> ready(predict.predictor().ready(), "{\"ready\":true}", "{\"ready\":false}", headers);
+      case SAGEMAKER_PING -> {
+        if (!predict.predictor().ready()) {
+          throw new ModelNotReadyException("model " + md.name() + " is not ready", null);
+        }
+        yield HttpResponse.of(200, null, new byte[0], headers);
+      }
+      case V2_SERVER_METADATA -> json(200, "{\"name\":\"" + SERVER_NAME + "\",\"version\":\"" + SERVER_VERSION
+          + "\",\"extensions\":[]}", headers);
+      case V2_MODEL_METADATA -> {
+        checkModel(m);
+        yield HttpResponse.of(200, HttpResponse.JSON, modelMetadata(), headers);
+      }
+      case V2_MODEL_READY -> {
+        checkModel(m);
+        boolean ready = predict.predictor().ready();
+        String body = "{\"name\":" + quote(md.name()) + ",\"ready\":" + ready + "}";
+        yield ready ? json(200, body, headers) : json(503, body, headers);
+      }
+      case V1_MODEL_STATUS -> {
+        checkModel(m);
+        String state = predict.predictor().ready() ? "AVAILABLE" : "LOADING";
+        yield json(200, "{\"model_version_status\":[{\"version\":" + quote(md.version()) + ",\"state\":\"" + state
+            + "\",\"status\":{\"error_code\":\"OK\",\"error_message\":\"\"}}]}", headers);
+      }
+      case V2_INFER -> {
+        checkModel(m);
+        requireJson(req);
+        JsonNode body = parseBody(req);
+        OipV2Codec.Request decoded = OipV2Codec.decode(body, md.signature(), maxInstances);
+        PredictFunction.Result r = run(decoded.inference(), modelNanos, rows);
+        yield HttpResponse.of(200, HttpResponse.JSON,
+            OipV2Codec.encode(md, decoded.id().orElse(req.requestId()), r.outputs()), headers);
+      }
+      case V1_PREDICT -> {
+        checkModel(m);
+        requireJson(req);
+        JsonNode body = parseBody(req);
+        if (!body.isObject() || !body.has("instances")) {
+          throw new InvalidInputException("/instances", "an object with an 'instances' array", Json.describe(body));
+        }
+        PredictFunction.Result r = run(InstancesCodec.decode(body.get("instances"), "/instances", md.signature(),
+            maxInstances), modelNanos, rows);
+        yield HttpResponse.of(200, HttpResponse.JSON,
+            InstancesCodec.encode(md, req.requestId(), r.outputs(), r.rows()), headers);
+      }
+      case SAGEMAKER_INVOCATIONS -> invocations(req, headers, modelNanos, rows);
+    };
+  }
+
+  /** SageMaker {@code POST /invocations}: JSON (instances, OIP v2 or a bare array of rows) or CSV. */
+  private HttpResponse invocations(HttpRequest req, Map<String, String> headers, long[] modelNanos, int[] rows) {
+    String ct = mediaType(req.header("content-type").orElse(HttpResponse.JSON));
+    checkSize(req);
+    boolean csvIn = ct.equals("text/csv");
+    if (!csvIn && !isJson(ct)) {
+      throw new UnsupportedMediaTypeException("content type '" + ct
+          + "' is not accepted by /invocations; send application/json or text/csv");
+    }
+    String accept = mediaType(req.header("accept").orElse(csvIn ? HttpResponse.CSV : HttpResponse.JSON));
+    boolean csvOut = accept.equals("text/csv") || (accept.equals("*/*") && csvIn);
+    if (!csvOut && !isJson(accept) && !accept.equals("*/*")) {
+      throw new UnsupportedMediaTypeException("accept '" + accept
+          + "' cannot be produced by /invocations; accept application/json or text/csv");
+    }
+    InferenceRequest inference;
+    boolean v2 = false;
+    String id = req.requestId();
+    if (csvIn) {
+      inference = CsvCodec.decode(req.body(), 0, req.body().length, md.signature(), maxInstances);
+    } else {
+      JsonNode body = Json.parse(req.body());
+      if (body.isArray()) {
+        inference = InstancesCodec.decode(body, "", md.signature(), maxInstances);
+      } else if (body.isObject() && body.has("instances")) {
+        inference = InstancesCodec.decode(body.get("instances"), "/instances", md.signature(), maxInstances);
+      } else if (body.isObject() && body.has("inputs")) {
+        OipV2Codec.Request decoded = OipV2Codec.decode(body, md.signature(), maxInstances);
+        inference = decoded.inference();
+        id = decoded.id().orElse(id);
+        v2 = true;
+      } else {
+        throw new InvalidInputException("", "an array of rows, {\"instances\": [...]} or an OIP v2 {\"inputs\": [...]}",
+            Json.describe(body));
+      }
+    }
+    PredictFunction.Result r = run(inference, modelNanos, rows);
+    if (csvOut) {
+      return HttpResponse.of(200, HttpResponse.CSV, CsvCodec.encode(md.signature(), r.outputs(), r.rows(), false),
+          headers);
+    }
+    byte[] out = v2 ? OipV2Codec.encode(md, id, r.outputs()) : InstancesCodec.encode(md, id, r.outputs(), r.rows());
+    return HttpResponse.of(200, HttpResponse.JSON, out, headers);
+  }
+
+  private PredictFunction.Result run(InferenceRequest inference, long[] modelNanos, int[] rows) {
+    PredictFunction.Result r = predict.apply(inference);
+    modelNanos[0] = r.inferenceNanos();
+    rows[0] = r.rows();
+    return r;
+  }
+
+  private void checkMethod(HttpRequest req, Route route) {
+    String method = req.method();
+    boolean ok = method.equals(route.method()) || (method.equals("HEAD") && route.method().equals("GET"));
+    if (!ok) {
+      String allow = route.method().equals("GET") ? "GET, HEAD" : route.method();
+      throw new MethodNotAllowedException(method + " is not allowed on " + req.path() + "; use " + route.method(),
+          allow);
+    }
+  }
+
+  private void checkModel(Route.Match m) {
+    if (!m.model().equals(md.name())) {
+      throw new ModelNotFoundException("model '" + m.model() + "' is not served here; this endpoint serves '"
+          + md.name() + "'");
+    }
+    if (m.version() != null && !m.version().equals(md.version())) {
+      throw new ModelNotFoundException("version '" + m.version() + "' of model '" + md.name()
+          + "' is not served here; the served version is '" + md.version() + "'");
+    }
+  }
+
+  private void requireJson(HttpRequest req) {
+    String ct = mediaType(req.header("content-type").orElse(HttpResponse.JSON));
+    if (!isJson(ct)) {
+      throw new UnsupportedMediaTypeException("content type '" + ct + "' is not accepted here; send application/json");
+    }
+    checkSize(req);
+  }
+
+  private void checkSize(HttpRequest req) {
+    if (req.body().length > maxBodyBytes) {
+      throw new PayloadTooLargeException("the body has " + req.body().length + " bytes; the limit is " + maxBodyBytes
+          + " bytes (MODELFN_MAX_BODY_BYTES); send fewer instances per request or use batch scoring");
+    }
+  }
+
+  private JsonNode parseBody(HttpRequest req) {
+    return Json.parse(req.body());
+  }
+
+  static String mediaType(String contentType) {
+    int semi = contentType.indexOf(';');
+    String t = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
+    return t.isEmpty() ? HttpResponse.JSON : t;
+  }
+
+  private static boolean isJson(String mediaType) {
+    return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+  }
+
+  private byte[] modelMetadata() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("name", md.name());
+      g.writeArrayFieldStart("versions");
+      g.writeString(md.version());
+      g.writeEndArray();
+      g.writeStringField("platform", md.platform());
+      writeSpecs(g, "inputs", md.signature().inputs());
+      writeSpecs(g, "outputs", md.signature().outputs());
+      g.writeObjectFieldStart("parameters");
+      g.writeArrayFieldStart("feature_names");
+      for (String f : md.signature().featureNames()) {
+        g.writeString(f);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("labels");
+      for (String l : md.signature().labels()) {
+        g.writeString(l);
+      }
+      g.writeEndArray();
+      g.writeNumberField("max_instances", maxInstances);
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeSpecs(JsonGenerator g, String field, java.util.List<TensorSpec> specs) throws IOException {
+    g.writeArrayFieldStart(field);
+    for (TensorSpec s : specs) {
+      g.writeStartObject();
+      g.writeStringField("name", s.name());
+      g.writeStringField("datatype", s.type().name());
+      g.writeArrayFieldStart("shape");
+      for (long d : s.shape()) {
+        g.writeNumber(d);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private Map<String, String> responseHeaders(HttpRequest req) {
+    java.util.HashMap<String, String> h = new java.util.HashMap<>(modelHeaders);
+    h.put("x-request-id", req.requestId());
+    return h;
+  }
+
+  private static HttpResponse json(int status, String body, Map<String, String> headers) {
+    return HttpResponse.of(status, HttpResponse.JSON, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+  }
+
+  private static HttpResponse ready(boolean ready, String yes, String no, Map<String, String> headers) {
+    return ready ? json(200, yes, headers) : json(503, no, headers);
+  }
+
+  private static String quote(String s) {
+    try {
+      return Json.MAPPER.writeValueAsString(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String routeName(Route.Match m) {
+    return m == null ? "none" : m.route().metricName();
+  }
+
+  private void record(HttpRequest req, Route.Match m, int status, long nanos, long modelNanos, int rows) {
+    EmfMetrics.Entry e = metrics.entry()
+        .metric("Latency", nanos / 1e6, "Milliseconds")
+        .metric("Errors", status >= 500 ? 1 : 0, "Count")
+        .metric("ClientErrors", status >= 400 && status < 500 ? 1 : 0, "Count");
+    if (rows > 0) {
+      e.metric("ModelLatency", modelNanos / 1e6, "Milliseconds").metric("Rows", rows, "Count");
+    }
+    e.property("route", routeName(m)).property("status", status).property("request_id", req.requestId()).emit();
+    if (log.enabled(JsonLogger.Level.DEBUG)) {
+      log.debug("request served", "request_id", req.requestId(), "route", routeName(m), "status", status,
+          "latency_ms", nanos / 1e6, "rows", rows);
+    }
+  }
+}

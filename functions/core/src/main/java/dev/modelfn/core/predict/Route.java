@@ -1,0 +1,100 @@
+package dev.modelfn.core.predict;
+
+/** The routes of the synchronous HTTP surface (see ARCHITECTURE.md, "HTTP surface"). */
+public enum Route {
+  V2_SERVER_METADATA("v2.server", "GET"),
+  V2_LIVE("v2.live", "GET"),
+  V2_READY("v2.ready", "GET"),
+  V2_MODEL_METADATA("v2.model", "GET"),
+  V2_MODEL_READY("v2.model.ready", "GET"),
+  V2_INFER("v2.infer", "POST"),
+  V1_MODEL_STATUS("v1.model", "GET"),
+  V1_PREDICT("v1.predict", "POST"),
+  SAGEMAKER_PING("sagemaker.ping", "GET"),
+  SAGEMAKER_INVOCATIONS("sagemaker.invocations", "POST");
+
+  private final String metricName;
+  private final String method;
+
+  Route(String metricName, String method) {
+    this.metricName = metricName;
+    this.method = method;
+  }
+
+  /** Name used in logs and metrics. */
+  public String metricName() {
+    return metricName;
+  }
+
+  /** The method the route answers ({@code GET} routes also answer {@code HEAD}). */
+  public String method() {
+    return method;
+  }
+
+  /** A request matched to a route, with the model name and version from the path when present. */
+  public record Match(Route route, String model, String version) {}
+
+  /**
+   * Matches a path (without query) to a route, or returns null. The method is checked by the
+   * caller, so that a known path with the wrong method gives 405 rather than 404.
+   */
+  public static Match match(String rawPath) {
+    String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
+    switch (path) {
+      case "/v2":
+        return new Match(V2_SERVER_METADATA, null, null);
+      case "/v2/health/live":
+        return new Match(V2_LIVE, null, null);
+      case "/v2/health/ready":
+        return new Match(V2_READY, null, null);
+      case "/ping":
+        return new Match(SAGEMAKER_PING, null, null);
+      case "/invocations":
+        return new Match(SAGEMAKER_INVOCATIONS, null, null);
+      default:
+        break;
+    }
+    if (path.startsWith("/v2/models/")) {
+      String[] seg = path.substring("/v2/models/".length()).split("/", -1);
+      String name = seg[0];
+      if (name.isEmpty()) {
+        return null;
+      }
+      int i = 1;
+      String version = null;
+      if (seg.length > 2 && seg[1].equals("versions") && !seg[2].isEmpty()) {
+        version = seg[2];
+        i = 3;
+      }
+      int rest = seg.length - i;
+      if (rest == 0) {
+        return new Match(V2_MODEL_METADATA, name, version);
+      }
+      if (rest == 1 && seg[i].equals("ready")) {
+        return new Match(V2_MODEL_READY, name, version);
+      }
+      if (rest == 1 && seg[i].equals("infer")) {
+        return new Match(V2_INFER, name, version);
+      }
+      return null;
+    }
+    if (path.startsWith("/v1/models/")) {
+      String rest = path.substring("/v1/models/".length());
+      if (rest.endsWith(":predict")) {
+        String name = rest.substring(0, rest.length() - ":predict".length());
+        return name.isEmpty() || name.contains("/") ? null : new Match(V1_PREDICT, name, null);
+      }
+      String[] seg = rest.split("/", -1);
+      if (seg.length == 1 && !seg[0].isEmpty()) {
+        return new Match(V1_MODEL_STATUS, seg[0], null);
+      }
+      if (seg.length == 3 && seg[1].equals("versions") && !seg[2].isEmpty()) {
+        if (seg[2].endsWith(":predict")) {
+          return new Match(V1_PREDICT, seg[0], seg[2].substring(0, seg[2].length() - ":predict".length()));
+        }
+        return new Match(V1_MODEL_STATUS, seg[0], seg[2]);
+      }
+    }
+    return null;
+  }
+}
