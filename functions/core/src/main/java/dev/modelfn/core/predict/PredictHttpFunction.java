@@ -83,7 +83,10 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       resp = dispatch(req, match, headers, modelNanos, rows);
     } catch (ModelfnException e) {
       resp = Problems.response(e, req.path(), req.requestId(), headers);
-      if (e.status() >= 500) {
+      if (e.status() >= 500 && e.retryable()) {
+        log.warn("request deferred", "request_id", req.requestId(), "route", routeName(match), "status", e.status(),
+            "problem", e.problemType(), "detail", e.getMessage());
+      } else if (e.status() >= 500) {
         log.error("request failed", e, "request_id", req.requestId(), "route", routeName(match), "status", e.status());
       } else {
         log.info("request rejected", "request_id", req.requestId(), "route", routeName(match), "status", e.status(),

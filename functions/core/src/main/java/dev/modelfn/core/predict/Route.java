@@ -80,17 +80,18 @@ public enum Route {
     }
     if (path.startsWith("/v1/models/")) {
       String rest = path.substring("/v1/models/".length());
-      if (rest.endsWith(":predict")) {
-        String name = rest.substring(0, rest.length() - ":predict".length());
-        return name.isEmpty() || name.contains("/") ? null : new Match(V1_PREDICT, name, null);
-      }
       String[] seg = rest.split("/", -1);
+      if (seg.length == 1 && seg[0].endsWith(":predict")) {
+        String name = seg[0].substring(0, seg[0].length() - ":predict".length());
+        return name.isEmpty() ? null : new Match(V1_PREDICT, name, null);
+      }
       if (seg.length == 1 && !seg[0].isEmpty()) {
         return new Match(V1_MODEL_STATUS, seg[0], null);
       }
       if (seg.length == 3 && seg[1].equals("versions") && !seg[2].isEmpty()) {
         if (seg[2].endsWith(":predict")) {
-          return new Match(V1_PREDICT, seg[0], seg[2].substring(0, seg[2].length() - ":predict".length()));
+          String version = seg[2].substring(0, seg[2].length() - ":predict".length());
+          return version.isEmpty() ? null : new Match(V1_PREDICT, seg[0], version);
         }
         return new Match(V1_MODEL_STATUS, seg[0], seg[2]);
       }
