@@ -1,0 +1,171 @@
+package dev.modelfn.local;
+
+import dev.modelfn.local.apigw.LocalHttpApi;
+import dev.modelfn.local.apigw.PortInUseException;
+import dev.modelfn.local.lambda.FunctionInitException;
+import dev.modelfn.local.lambda.FunctionSpec;
+import dev.modelfn.local.lambda.LocalAccount;
+import dev.modelfn.local.lambda.LocalLambdaFunction;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code local-dev/up}: serves a model over HTTP through the Lambda handler that production runs. */
+@Command(name = "local-dev/up", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Serves an ONNX model at http://HOST:PORT exactly as the deployed function does: each request becomes an",
+        "API Gateway HTTP API (payload 2.0) event for dev.modelfn.aws.PredictHttpHandler, run from the Lambda",
+        "deployment package under the AWS Lambda Java runtime client in its own JVM. Ctrl-C stops everything."})
+public final class LocalDev implements Callable<Integer> {
+  static final String PREDICT_HANDLER = "dev.modelfn.aws.PredictHttpHandler::handleRequest";
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--port", defaultValue = "3000", description = "HTTP port (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--model", paramLabel = "PATH",
+      description = "ONNX model file to serve (default: the example fraud model inside the deployment package)")
+  Path model;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "model name in the URLs (default: fraud, or the file name of --model without .onnx)")
+  String name;
+
+  @Option(names = "--model-version", paramLabel = "VERSION",
+      description = "model version to report (default: the ONNX model_version)")
+  String modelVersion;
+
+  @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE",
+      description = "extra environment variable for the function (repeatable), e.g. -e MODELFN_LOG_LEVEL=DEBUG")
+  Map<String, String> env = new LinkedHashMap<>();
+
+  @Option(names = "--memory", defaultValue = "2048", description = "function memory in MB (default: ${DEFAULT-VALUE})")
+  int memoryMb;
+
+  @Option(names = "--timeout", defaultValue = "30", description = "function timeout in seconds (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds;
+
+  @Option(names = "--package", paramLabel = "ZIP", description = "deployment package (default: the one built by Maven)")
+  Path packageZip;
+
+  @Option(names = "--java", paramLabel = "PATH", description = "java executable for the function (default: this JVM's)")
+  Path javaPath;
+
+  @Option(names = "--jvm-option", paramLabel = "OPTION",
+      description = "extra JVM option for the function, as JAVA_TOOL_OPTIONS would add it (repeatable)")
+  List<String> jvmOptions = new ArrayList<>();
+
+  @Option(names = "--quiet", description = "do not print the access log")
+  boolean quiet;
+
+  private final PrintStream out;
+
+  LocalDev(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    if (!rest.isEmpty() && rest.get(0).equals("up")) {
+      rest.remove(0);
+    }
+    int code = new CommandLine(new LocalDev(System.out)).execute(rest.toArray(String[]::new));
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    Path home = Path.of(System.getProperty("modelfn.home", ".")).toAbsolutePath().normalize();
+    Path target = home.resolve("local-dev/target");
+    Path zip = packageZip != null ? packageZip : target.resolve("functions/modelfn-aws-lambda.zip");
+    Map<String, String> functionEnv = new LinkedHashMap<>();
+    String modelName;
+    if (model != null) {
+      Path m = model.toAbsolutePath().normalize();
+      if (!Files.isRegularFile(m)) {
+        System.err.println("local-dev: --model " + model + ": no such file; expected an .onnx model file");
+        return 2;
+      }
+      functionEnv.put("MODELFN_MODEL_URI", m.toUri().toString());
+      modelName = name != null ? name : m.getFileName().toString().replaceFirst("\\.onnx$", "");
+    } else {
+      functionEnv.put("MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx");
+      modelName = name != null ? name : "fraud";
+    }
+    functionEnv.put("MODELFN_MODEL_NAME", modelName);
+    if (modelVersion != null) {
+      functionEnv.put("MODELFN_MODEL_VERSION", modelVersion);
+    }
+    functionEnv.put("MODELFN_METRICS_ENABLED", "false");
+    functionEnv.putAll(env);
+    FunctionSpec spec;
+    try {
+      spec = new FunctionSpec("modelfn-predict", PREDICT_HANDLER, zip, functionEnv, memoryMb,
+          Duration.ofSeconds(timeoutSeconds), jvmOptions);
+    } catch (IllegalArgumentException e) {
+      System.err.println("local-dev: " + e.getMessage());
+      return 2;
+    }
+    Path javaExe = javaPath != null ? javaPath : Path.of(System.getProperty("java.home"), "bin", "java");
+    PrintStream log = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
+
+    LocalLambdaFunction function;
+    LocalHttpApi api;
+    try {
+      function = new LocalLambdaFunction(spec, target.resolve("lambda-runtime"), home.resolve("local-dev/.cache"),
+          javaExe, LocalAccount.REGION, line -> out.println("[" + spec.name() + "] " + line));
+      api = new LocalHttpApi(host, port, function, line -> log.println("[http] " + line));
+    } catch (PortInUseException | IllegalArgumentException e) {
+      System.err.println("local-dev: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      api.close();
+      function.close();
+      stopped.countDown();
+    }, "local-dev-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      function.start();
+    } catch (FunctionInitException e) {
+      System.err.println("local-dev: " + e.getMessage());
+      return 3;
+    }
+    api.start();
+    String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port();
+    out.printf("%n  %-10s %-34s %s%n", "service", "endpoint", "serves");
+    out.printf("  %-10s %-34s %s%n", "http-api", base, "$default -> " + spec.name());
+    out.printf("  %-10s %-34s %s%n", "lambda", spec.name() + " (pid " + function.pid().orElse(-1) + ")",
+        spec.handler() + ", " + modelName + " from " + functionEnv.get("MODELFN_MODEL_URI"));
+    out.printf("%nmodelfn local-dev ready at %s in %.1f s (function init %.1f s). Try:%n", base,
+        (System.nanoTime() - t0) / 1e9, function.lastInitDuration().toMillis() / 1000.0);
+    out.printf("  curl -s %s/v2/models/%s%n", base, modelName);
+    if (model == null) {
+      out.printf("  curl -s -X POST %s/invocations -H 'content-type: text/csv' --data-binary @events/batch/fraud-sample.csv%n",
+          base);
+    } else {
+      out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '{\"inputs\":[...]}'%n",
+          base, modelName);
+    }
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}
