@@ -29,16 +29,15 @@ import org.junit.jupiter.api.Test;
 class PredictHttpFunctionTest {
   private static OnnxPredictor fraud;
   private static PredictHttpFunction function;
-  private static final String ROW = "{\"amount\":980.5,\"hour_of_day\":3,\"merchant_risk\":0.91,"
-      + "\"distance_from_home_km\":840,\"distance_from_last_txn_km\":610,\"ratio_to_median_amount\":14.2,"
-      + "\"txn_count_24h\":19,\"card_age_years\":0.1,\"account_age_years\":0.3,\"is_online\":1,\"used_chip\":0,"
-      + "\"used_pin\":0,\"foreign_country\":1,\"failed_logins_24h\":4,\"velocity_1h\":7,\"customer_age\":23}";
+  /** The body of the named-instances fixture: {"instances": [{feature: value, ...}]}. */
+  private static String namedInstances;
 
   @BeforeAll
   static void load() {
     ModelfnConfig config = ModelfnConfig.from(Fixtures.fraudEnv());
     fraud = OnnxPredictor.load(config, ModelLoader.local());
     function = new PredictHttpFunction(new PredictFunction(fraud), config);
+    namedInstances = Json.parse(Fixtures.bytes("http/api-v2/predict-named-instances.json")).get("body").asText();
   }
 
   @AfterAll
@@ -61,12 +60,13 @@ class PredictHttpFunctionTest {
   @Test
   void v1PredictWithNamedRowsAnswersWithLabelAndModelHeaders() {
     HttpResponse r = function.apply(request("POST", "/v1/models/fraud:predict", "application/json",
-        "{\"instances\":[" + ROW + "]}"));
+        namedInstances));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers()).containsEntry("x-modelfn-model", "fraud").containsEntry("x-request-id", "req-1")
         .containsKey("x-modelfn-model-version");
     JsonNode body = Json.parse(r.body());
-    assertThat(body.at("/predictions/0/label").asText()).isEqualTo("fraud");
+    assertThat(body.at("/predictions/0/label").asText()).isEqualTo("legit");
+    assertThat(body.at("/predictions").size()).isEqualTo(2);
     assertThat(body.at("/model_name").asText()).isEqualTo("fraud");
   }
 
@@ -136,7 +136,7 @@ class PredictHttpFunctionTest {
     JsonLogger.setSink(new PrintStream(logs, true, StandardCharsets.UTF_8));
     HttpResponse r;
     try {
-      r = f.apply(request("POST", "/v1/models/fraud:predict", "application/json", "{\"instances\":[" + ROW + "]}"));
+      r = f.apply(request("POST", "/v1/models/fraud:predict", "application/json", namedInstances));
     } finally {
       JsonLogger.setSink(previous);
     }
@@ -173,7 +173,7 @@ class PredictHttpFunctionTest {
     assertThat(f.apply(request("GET", "/ping", null, null)).status()).isEqualTo(503);
     assertThat(f.apply(request("GET", "/v2/health/live", null, null)).status()).isEqualTo(200);
     HttpResponse infer = f.apply(request("POST", "/v1/models/fraud:predict", "application/json",
-        "{\"instances\":[" + ROW + "]}"));
+        namedInstances));
     assertThat(infer.status()).isEqualTo(503);
     assertThat(Json.parse(infer.body()).at("/retryable").asBoolean()).isTrue();
   }
