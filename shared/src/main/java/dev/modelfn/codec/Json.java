@@ -13,7 +13,10 @@ import java.io.IOException;
 public final class Json {
   /** Strict: duplicate keys and trailing tokens are errors; NaN and Infinity literals are refused. */
   public static final ObjectMapper MAPPER = new ObjectMapper(
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // Numbers dominate inference bodies: Jackson's bundled FastDoubleParser reads them several
+          // times faster than Double.parseDouble, with the same results.
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   public static final JsonFactory FACTORY = MAPPER.getFactory();

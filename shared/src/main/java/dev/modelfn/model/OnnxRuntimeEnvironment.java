@@ -12,6 +12,26 @@ public final class OnnxRuntimeEnvironment {
 
   private OnnxRuntimeEnvironment() {}
 
+  /**
+   * Starts loading ONNX Runtime on a background thread and returns at once; {@link #get} waits for
+   * it. Creating the environment registers every ONNX operator schema (tens of milliseconds of one
+   * core), which a cold start can overlap with its own class loading on another core.
+   */
+  public static void startLoading(Map<String, String> env) {
+    if (environment != null) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      try {
+        get(env);
+      } catch (RuntimeException | LinkageError e) {
+        // get() on the caller's thread reports it
+      }
+    }, "onnxruntime-init");
+    t.setDaemon(true);
+    t.start();
+  }
+
   public static OrtEnvironment get() {
     return get(System.getenv());
   }

@@ -1,13 +1,10 @@
 package dev.modelfn.telemetry;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import dev.modelfn.codec.Json;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CloudWatch Embedded Metric Format writer: each {@link Entry} becomes one JSON line on standard
@@ -18,6 +15,10 @@ public final class EmfMetrics {
   private final String namespace;
   private final boolean enabled;
   private final Map<String, String> dimensions;
+  /** {@code ,"Model":"fraud","ModelVersion":"1"}: the same on every document. */
+  private final String dimensionValues;
+  /** The {@code _aws} declaration after the timestamp, per list of metric names and units. */
+  private final Map<String, String> declarations = new ConcurrentHashMap<>();
 
   /**
    * @param dimensions dimension names and values put on every metric (for example {@code Model}
@@ -28,16 +29,58 @@ public final class EmfMetrics {
     this.namespace = namespace;
     this.enabled = enabled;
     this.dimensions = new LinkedHashMap<>(dimensions);
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, String> d : this.dimensions.entrySet()) {
+      b.append(',');
+      JsonText.string(b, d.getKey());
+      b.append(':');
+      JsonText.string(b, d.getValue());
+    }
+    this.dimensionValues = b.toString();
   }
 
   public Entry entry() {
     return new Entry();
   }
 
+  private String declaration(List<String[]> metrics) {
+    StringBuilder key = new StringBuilder(64);
+    for (String[] m : metrics) {
+      key.append(m[0]).append('/').append(m[1]).append(';');
+    }
+    return declarations.computeIfAbsent(key.toString(), k -> {
+      StringBuilder b = new StringBuilder(256);
+      b.append(",\"CloudWatchMetrics\":[{\"Namespace\":");
+      JsonText.string(b, namespace);
+      b.append(",\"Dimensions\":[");
+      List<String> names = new ArrayList<>(dimensions.keySet());
+      for (int n = 1; n <= names.size(); n++) {
+        b.append(n > 1 ? ",[" : "[");
+        for (int i = 0; i < n; i++) {
+          if (i > 0) {
+            b.append(',');
+          }
+          JsonText.string(b, names.get(i));
+        }
+        b.append(']');
+      }
+      b.append("],\"Metrics\":[");
+      for (int i = 0; i < metrics.size(); i++) {
+        b.append(i > 0 ? ",{\"Name\":" : "{\"Name\":");
+        JsonText.string(b, metrics.get(i)[0]);
+        b.append(",\"Unit\":");
+        JsonText.string(b, metrics.get(i)[1]);
+        b.append('}');
+      }
+      b.append("]}]}");
+      return b.toString();
+    });
+  }
+
   /** One EMF document: metrics with units plus searchable properties. */
   public final class Entry {
     private final List<String[]> metrics = new ArrayList<>(6);
-    private final List<Object> values = new ArrayList<>(6);
+    private final List<Double> values = new ArrayList<>(6);
     private final List<Object[]> properties = new ArrayList<>(4);
 
     /** Adds a metric; {@code unit} is a CloudWatch unit such as {@code Milliseconds} or {@code Count}. */
@@ -55,58 +98,34 @@ public final class EmfMetrics {
       return this;
     }
 
+    /** Writes the document as one line (hand-built: it runs on every request). */
     public void emit() {
       if (!enabled) {
         return;
       }
-      StringWriter w = new StringWriter(384);
-      try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
-        g.writeStartObject();
-        g.writeObjectFieldStart("_aws");
-        g.writeNumberField("Timestamp", System.currentTimeMillis());
-        g.writeArrayFieldStart("CloudWatchMetrics");
-        g.writeStartObject();
-        g.writeStringField("Namespace", namespace);
-        g.writeArrayFieldStart("Dimensions");
-        List<String> names = new ArrayList<>(dimensions.keySet());
-        for (int n = 1; n <= names.size(); n++) {
-          g.writeStartArray();
-          for (int k = 0; k < n; k++) {
-            g.writeString(names.get(k));
-          }
-          g.writeEndArray();
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("Metrics");
-        for (String[] m : metrics) {
-          g.writeStartObject();
-          g.writeStringField("Name", m[0]);
-          g.writeStringField("Unit", m[1]);
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-        g.writeEndArray();
-        g.writeEndObject();
-        for (Map.Entry<String, String> d : dimensions.entrySet()) {
-          g.writeStringField(d.getKey(), d.getValue());
-        }
-        for (int i = 0; i < metrics.size(); i++) {
-          g.writeNumberField(metrics.get(i)[0], (Double) values.get(i));
-        }
-        for (Object[] p : properties) {
-          g.writeFieldName((String) p[0]);
-          if (p[1] instanceof Number num) {
-            g.writeNumber(num.doubleValue());
-          } else {
-            g.writeString(String.valueOf(p[1]));
-          }
-        }
-        g.writeEndObject();
-      } catch (IOException e) {
-        return;
+      StringBuilder b = new StringBuilder(512);
+      b.append("{\"_aws\":{\"Timestamp\":").append(System.currentTimeMillis()).append(declaration(metrics))
+          .append(dimensionValues);
+      for (int i = 0; i < metrics.size(); i++) {
+        b.append(',');
+        JsonText.string(b, metrics.get(i)[0]);
+        b.append(':');
+        JsonText.number(b, values.get(i));
       }
-      JsonLogger.sink().println(w);
+      for (Object[] p : properties) {
+        b.append(',');
+        JsonText.string(b, (String) p[0]);
+        b.append(':');
+        if (p[1] instanceof Integer || p[1] instanceof Long) {
+          b.append(((Number) p[1]).longValue());
+        } else if (p[1] instanceof Number num) {
+          JsonText.number(b, num.doubleValue());
+        } else {
+          JsonText.string(b, String.valueOf(p[1]));
+        }
+      }
+      b.append('}');
+      JsonLogger.sink().println(b);
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.modelfn.core.predict.PredictFunction;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.ModelMetadata;
+import dev.modelfn.model.OnnxRuntimeEnvironment;
 import dev.modelfn.model.TensorSpec;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
@@ -50,6 +51,11 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
   /** Builds the handler from an explicit environment (tests, local serving). */
   public PredictHttpHandler(Map<String, String> env) {
     ModelfnConfig config = ModelfnConfig.from(env);
+    if (config.predictor() == dev.modelfn.config.PredictorKind.ONNX) {
+      // ONNX Runtime initialises on one core while the JSON stack loads on the other.
+      OnnxRuntimeEnvironment.startLoading(env);
+      ApiGatewayEvents.warmUp();
+    }
     this.log = new JsonLogger("dev.modelfn.aws.PredictHttpHandler", config.logLevel());
     this.function = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config);
     ModelMetadata md = function.metadata();

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,21 @@ public final class LocalLambdaFunction implements AutoCloseable {
   static final String RUNTIME_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
   private static final Duration INIT_LIMIT = Duration.ofSeconds(60);
 
+  /** Where the function's classes load from. */
+  public enum ClassPath {
+    /** As Lambda: the JVM class path holds only the runtime client; it loads the task root itself. */
+    LAMBDA,
+    /**
+     * The task root's {@code lib/*.jar} also on the JVM class path, as an {@code
+     * AWS_LAMBDA_EXEC_WRAPPER} script can put them: the runtime's class loader delegates to the
+     * application class loader first, so the function's classes come from there, where class-data
+     * sharing archives and AOT caches cover them.
+     */
+    APPLICATION
+  }
+
   private final FunctionSpec spec;
+  private final ClassPath classPath;
   private final Path taskRoot;
   private final List<Path> runtimeClasspath;
   private final Path javaExecutable;
@@ -53,7 +68,13 @@ public final class LocalLambdaFunction implements AutoCloseable {
    */
   public LocalLambdaFunction(FunctionSpec spec, Path runtimeDir, Path cacheDir, Path javaExecutable,
       String region, Consumer<String> logSink) {
+    this(spec, runtimeDir, cacheDir, javaExecutable, region, logSink, ClassPath.LAMBDA);
+  }
+
+  public LocalLambdaFunction(FunctionSpec spec, Path runtimeDir, Path cacheDir, Path javaExecutable,
+      String region, Consumer<String> logSink, ClassPath classPath) {
     this.spec = spec;
+    this.classPath = classPath;
     this.taskRoot = DeploymentPackage.taskRoot(spec.code(), cacheDir);
     this.runtimeClasspath = jars(runtimeDir);
     this.javaExecutable = javaExecutable;
@@ -99,7 +120,13 @@ public final class LocalLambdaFunction implements AutoCloseable {
     pump.setDaemon(true);
     pump.start();
     try {
-      api.initialised().get(INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(api.initialised(), started.onExit()).get(INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!api.initialised().isDone()) {
+        started.waitFor(2, TimeUnit.SECONDS); // let the pump read the last output
+        throw new ExecutionException(new FunctionInitException("the runtime exited with status "
+            + started.exitValue() + " before asking for work"));
+      }
+      api.initialised().get();
       lastInitDuration = Duration.ofNanos(System.nanoTime() - t0);
     } catch (ExecutionException e) {
       stopProcess();
@@ -174,19 +201,28 @@ public final class LocalLambdaFunction implements AutoCloseable {
     }
   }
 
-  List<String> command() {
+  /** The command that starts an execution environment of this function. */
+  public List<String> command() {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable.toString());
-    // As Lambda's Java runtime: heap from the configured memory, serial GC, C1 only for fast starts.
+    // As Lambda's Java runtime: heap from the configured memory, serial GC, C1 only for fast starts
+    // (class data sharing stays at the JVM default, so archive options can be added).
     cmd.add("-XX:MaxHeapSize=" + (spec.memoryMb() * 85L / 100) + "m");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:+TieredCompilation");
     cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xshare:auto");
     cmd.add("-Djava.net.preferIPv4Stack=true");
     cmd.addAll(spec.jvmOptions());
     cmd.add("-cp");
-    cmd.add(String.join(java.io.File.pathSeparator, runtimeClasspath.stream().map(Path::toString).toList()));
+    List<Path> cp = new ArrayList<>(runtimeClasspath);
+    if (classPath == ClassPath.APPLICATION && Files.isDirectory(taskRoot.resolve("lib"))) {
+      try (var s = Files.list(taskRoot.resolve("lib"))) {
+        cp.addAll(s.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    cmd.add(String.join(java.io.File.pathSeparator, cp.stream().map(Path::toString).toList()));
     cmd.add(RUNTIME_MAIN);
     cmd.add(spec.handler());
     return cmd;
@@ -264,6 +300,24 @@ public final class LocalLambdaFunction implements AutoCloseable {
   public synchronized java.util.OptionalLong pid() {
     return process != null && process.isAlive() ? java.util.OptionalLong.of(process.pid())
         : java.util.OptionalLong.empty();
+  }
+
+  /**
+   * Stops the environment with SIGTERM, letting the JVM run its exit work (a training run writes
+   * its class-data or AOT archive then), and kills it if it has not ended within {@code grace}.
+   */
+  public synchronized void shutdownGracefully(Duration grace) {
+    closed = true;
+    if (process != null) {
+      Process p = process;
+      p.destroy();
+      try {
+        p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    stopProcess();
   }
 
   @Override

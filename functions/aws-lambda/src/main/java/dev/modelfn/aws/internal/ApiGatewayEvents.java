@@ -42,6 +42,18 @@ public final class ApiGatewayEvents {
   public record Decoded(Format format, HttpRequest request) {}
 
   /**
+   * Loads and links the JSON stack this class uses (parser, tree model, generator) by decoding and
+   * encoding a minimal event, so a cold start can do it while other work runs.
+   */
+  public static void warmUp() {
+    byte[] event = ("{\"version\":\"2.0\",\"rawPath\":\"/ping\",\"headers\":{},\"requestContext\":"
+        + "{\"requestId\":\"warm-up\",\"http\":{\"method\":\"GET\",\"path\":\"/ping\"}},"
+        + "\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8);
+    decode(event, "warm-up");
+    encode(Format.V2, HttpResponse.of(200, HttpResponse.JSON, "{}".getBytes(StandardCharsets.UTF_8), Map.of()));
+  }
+
+  /**
    * Decodes an event.
    *
    * @param fallbackRequestId used when the event carries no API Gateway request id (function URLs

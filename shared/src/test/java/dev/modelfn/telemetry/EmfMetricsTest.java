@@ -1,0 +1,64 @@
+package dev.modelfn.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelfn.codec.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmfMetricsTest {
+
+  private static List<JsonNode> capture(Runnable r) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream previous = JsonLogger.sink();
+    JsonLogger.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      JsonLogger.setSink(previous);
+    }
+    return out.toString(StandardCharsets.UTF_8).lines().map(l -> Json.parse(l.getBytes(StandardCharsets.UTF_8)))
+        .toList();
+  }
+
+  @Test
+  void writesOneEmbeddedMetricFormatDocumentPerEntry() {
+    Map<String, String> dims = new LinkedHashMap<>();
+    dims.put("Model", "fraud");
+    dims.put("ModelVersion", "3");
+    EmfMetrics m = new EmfMetrics("modelfn", true, dims);
+    List<JsonNode> docs = capture(() -> {
+      m.entry().metric("Latency", 1.25, "Milliseconds").metric("Rows", 2, "Count").property("status", 200)
+          .property("request_id", "a\"b\n").emit();
+      m.entry().metric("Latency", 3, "Milliseconds").emit();
+    });
+    assertThat(docs).hasSize(2);
+    JsonNode d = docs.get(0);
+    JsonNode decl = d.at("/_aws/CloudWatchMetrics/0");
+    assertThat(d.at("/_aws/Timestamp").asLong()).isPositive();
+    assertThat(decl.at("/Namespace").asText()).isEqualTo("modelfn");
+    assertThat(decl.at("/Dimensions").toString()).isEqualTo("[[\"Model\"],[\"Model\",\"ModelVersion\"]]");
+    assertThat(decl.at("/Metrics").toString())
+        .isEqualTo("[{\"Name\":\"Latency\",\"Unit\":\"Milliseconds\"},{\"Name\":\"Rows\",\"Unit\":\"Count\"}]");
+    assertThat(d.at("/Model").asText()).isEqualTo("fraud");
+    assertThat(d.at("/ModelVersion").asText()).isEqualTo("3");
+    assertThat(d.at("/Latency").asDouble()).isEqualTo(1.25);
+    assertThat(d.at("/Rows").asInt()).isEqualTo(2);
+    assertThat(d.at("/status").asInt()).isEqualTo(200);
+    assertThat(d.at("/request_id").asText()).isEqualTo("a\"b\n");
+    assertThat(docs.get(1).at("/_aws/CloudWatchMetrics/0/Metrics")).hasSize(1);
+    assertThat(docs.get(1).at("/Latency").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void writesNothingWhenDisabled() {
+    EmfMetrics m = new EmfMetrics("modelfn", false, Map.of("Model", "fraud"));
+    assertThat(capture(() -> m.entry().metric("Latency", 1, "Milliseconds").emit())).isEmpty();
+  }
+}

@@ -1,0 +1,195 @@
+package dev.modelfn.bench;
+
+import dev.modelfn.local.lambda.FunctionSpec;
+import dev.modelfn.local.lambda.InvocationResult;
+import dev.modelfn.local.lambda.LocalAccount;
+import dev.modelfn.local.lambda.LocalLambdaFunction;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cold start of the predict function as Lambda runs it: from launching {@code java} (the Lambda
+ * runtime interface client over the unpacked deployment package, a local Runtime API) to the
+ * answer to the first API Gateway event, against {@code java -version} on the same JDK, measured
+ * alternately in one run. Configurations: the Lambda runtime's own flags, plus a class-data archive
+ * (AppCDS, JDK 17) or an AOT cache (JDK 25, JEP 483/515) written by a training run of the same
+ * function.
+ *
+ * <p>Arguments: {@code home=<project dir> runs=<n> jdk=<java executable>...}.
+ */
+public final class ColdStartBenchmark {
+  /**
+   * The launch flags the README documents for Lambda-like runs, on top of the Lambda runtime's own
+   * (serial GC, C1 only): no perf-data file, a non-blocking entropy source for the first SecureRandom
+   * (ONNX Runtime creates a temporary folder at load), and a class-data archive or AOT cache.
+   */
+  static final List<String> TUNED_FLAGS = List.of("-XX:-UsePerfData", "-Djava.security.egd=file:/dev/urandom");
+
+  private ColdStartBenchmark() {}
+
+  record Config(String name, Path java, List<String> jvmOptions, List<String> trainingOptions,
+      LocalLambdaFunction.ClassPath classPath) {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, List<String>> a = Args.parse(args);
+    Path home = Path.of(Args.one(a, "home", ".")).toAbsolutePath().normalize();
+    int runs = Integer.parseInt(Args.one(a, "runs", "7"));
+    List<Path> jdks = new ArrayList<>();
+    for (String j : a.getOrDefault("jdk", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"))) {
+      if (Files.isExecutable(Path.of(j))) {
+        jdks.add(Path.of(j));
+      }
+    }
+    Path target = home.resolve("local-dev/target");
+    Path runtime = target.resolve("lambda-runtime");
+    Path zip = target.resolve("functions/modelfn-aws-lambda.zip");
+    Path work = Files.createDirectories(home.resolve("tests/target/cold-start"));
+    byte[] event = Files.readAllBytes(home.resolve("events/http/api-v2/infer-oip.json"));
+
+    List<Config> configs = new ArrayList<>();
+    for (Path java : jdks) {
+      int feature = javaFeature(java);
+      List<String> base = new ArrayList<>();
+      if (feature >= 22) {
+        base.add("--enable-native-access=ALL-UNNAMED");
+      }
+      String jdk = "jdk" + feature;
+      List<String> tuned = new ArrayList<>(base);
+      tuned.addAll(TUNED_FLAGS);
+      configs.add(new Config(jdk + " lambda", java, base, null, LocalLambdaFunction.ClassPath.LAMBDA));
+      if (feature >= 25) {
+        Path aot = work.resolve(jdk + ".aot");
+        configs.add(new Config(jdk + " app-cp + AOT cache", java, concat(tuned, "-XX:AOTCache=" + aot),
+            concat(concat(tuned, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + aot + "conf"),
+            LocalLambdaFunction.ClassPath.APPLICATION));
+      } else {
+        Path jsa = work.resolve(jdk + ".jsa");
+        configs.add(new Config(jdk + " app-cp + AppCDS", java, concat(tuned, "-XX:SharedArchiveFile=" + jsa),
+            concat(tuned, "-XX:ArchiveClassesAtExit=" + jsa), LocalLambdaFunction.ClassPath.APPLICATION));
+      }
+    }
+
+    System.out.printf("cold start: %d runs per configuration, median; event %s%n", runs, "infer-oip.json");
+    for (Config c : configs) {
+      if (c.trainingOptions() != null) {
+        train(c, zip, runtime, work, event);
+      }
+    }
+    Map<String, long[]> samples = new LinkedHashMap<>();
+    Map<Path, long[]> version = new LinkedHashMap<>();
+    for (int r = -1; r < runs; r++) { // round -1 warms the file cache and is not counted
+      for (Path java : jdks) {
+        long t = javaVersion(java);
+        if (r >= 0) {
+          version.computeIfAbsent(java, k -> new long[runs])[r] = t;
+        }
+      }
+      for (Config c : configs) {
+        long t = coldStart(c, c.jvmOptions(), zip, runtime, work, event);
+        if (r >= 0) {
+          samples.computeIfAbsent(c.name(), k -> new long[runs])[r] = t;
+        }
+      }
+    }
+    System.out.printf("%-28s %12s %16s %8s%n", "configuration", "first answer", "java -version", "ratio");
+    for (Config c : configs) {
+      double ms = median(samples.get(c.name())) / 1e6;
+      double v = median(version.get(c.java())) / 1e6;
+      System.out.printf("%-28s %9.0f ms %13.0f ms %7.2fx%n", c.name(), ms, v, ms / v);
+    }
+  }
+
+  private static void train(Config c, Path zip, Path runtime, Path work, byte[] event) throws IOException {
+    FunctionSpec spec = spec(zip, c.trainingOptions());
+    try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, runtime, work.resolve("cache"), c.java(),
+        LocalAccount.REGION, line -> { }, c.classPath())) {
+      fn.start();
+      for (int i = 0; i < 20; i++) {
+        check(fn.invoke(event));
+      }
+      fn.shutdownGracefully(Duration.ofSeconds(60));
+      List<String> cmd = fn.command();
+      int record = cmd.indexOf("-XX:AOTMode=record");
+      if (record >= 0) { // JEP 483's second step: the cache from the recorded configuration, same class path
+        List<String> create = new ArrayList<>(cmd.subList(0, cmd.size() - 2)); // without main class and handler
+        create.set(record, "-XX:AOTMode=create");
+        String conf = create.stream().filter(o -> o.startsWith("-XX:AOTConfiguration=")).findFirst().orElseThrow();
+        create.add(record + 1, "-XX:AOTCache=" + conf.substring("-XX:AOTConfiguration=".length()).replaceFirst("conf$", ""));
+        Process p = new ProcessBuilder(create).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("AOT cache creation failed: " + out);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long coldStart(Config c, List<String> options, Path zip, Path runtime, Path work, byte[] event) {
+    FunctionSpec spec = spec(zip, options);
+    try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, runtime, work.resolve("cache"), c.java(),
+        LocalAccount.REGION, line -> { }, c.classPath())) {
+      long t0 = System.nanoTime();
+      InvocationResult r = fn.invoke(event); // starts the environment, as the first invocation does on Lambda
+      long t = System.nanoTime() - t0;
+      check(r);
+      return t;
+    }
+  }
+
+  private static FunctionSpec spec(Path zip, List<String> options) {
+    return new FunctionSpec("modelfn-predict", "dev.modelfn.aws.PredictHttpHandler::handleRequest", zip,
+        Map.of("MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx", "MODELFN_LOG_LEVEL", "WARN"), 2048,
+        Duration.ofSeconds(30), options);
+  }
+
+  private static void check(InvocationResult r) {
+    if (r.failed() || !r.payloadText().contains("\"statusCode\":200")) {
+      throw new IllegalStateException("the function did not answer the event: " + r.payloadText());
+    }
+  }
+
+  private static long javaVersion(Path java) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    p.waitFor();
+    return System.nanoTime() - t0;
+  }
+
+  static int javaFeature(Path java) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(java.toString(), "-XshowSettings:properties", "-version").redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    for (String line : out.split("\n")) {
+      line = line.trim();
+      if (line.startsWith("java.specification.version = ")) {
+        return Integer.parseInt(line.substring("java.specification.version = ".length()).trim());
+      }
+    }
+    throw new IllegalStateException("cannot tell the version of " + java);
+  }
+
+  private static List<String> concat(List<String> a, String b) {
+    List<String> l = new ArrayList<>(a);
+    l.add(b);
+    return l;
+  }
+
+  static double median(long[] xs) {
+    long[] s = xs.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.modelfn.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.modelfn.aws.PredictHttpHandler;
+import dev.modelfn.local.apigw.HttpApiEvents;
+import dev.modelfn.model.OnnxRuntimeEnvironment;
+import dev.modelfn.telemetry.JsonLogger;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The warm cost of serving: the full {@link PredictHttpHandler} path (API Gateway HTTP API event
+ * bytes in, response event bytes out: event decoding, OIP v2 validation, one {@code session.run},
+ * response and EMF encoding) against the raw ONNX Runtime call on the same row (tensor in, {@code
+ * session.run}, output read, tensors closed), alternating in blocks in one JVM. Prints p50/p99 and
+ * the p50 ratio per model.
+ *
+ * <p>Arguments: {@code home=<project dir> mlp=<mlp.onnx> rounds=<n> block=<calls> warmup=<calls>}.
+ */
+public final class WarmPathBenchmark {
+  private WarmPathBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, List<String>> a = Args.parse(args);
+    Path home = Path.of(Args.one(a, "home", ".")).toAbsolutePath().normalize();
+    Path mlp = Path.of(Args.one(a, "mlp", home.resolve("tests/target/models/mlp/mlp.onnx").toString()));
+    int rounds = Integer.parseInt(Args.one(a, "rounds", "30"));
+    int block = Integer.parseInt(Args.one(a, "block", "200"));
+    int warmup = Integer.parseInt(Args.one(a, "warmup", "20000"));
+    PrintStream out = System.out;
+    // EMF lines are formatted as on Lambda, then dropped instead of filling the terminal.
+    JsonLogger.setSink(new PrintStream(OutputStream.nullOutputStream()));
+
+    out.printf("warm path: %d rounds x %d calls each, alternating; times in microseconds%n", rounds, block);
+    out.printf("%-6s %10s %10s %12s %12s %10s%n", "model", "raw p50", "raw p99", "handler p50", "handler p99",
+        "p50 ratio");
+    for (String[] m : List.of(new String[] {"fraud", home.resolve("events/models/fraud/fraud.onnx").toString()},
+        new String[] {"mlp", mlp.toString()})) {
+      Result r = measure(m[0], Path.of(m[1]), rounds, block, warmup);
+      out.printf("%-6s %10.1f %10.1f %12.1f %12.1f %9.2fx%n", m[0], r.rawP50, r.rawP99, r.handlerP50, r.handlerP99,
+          r.handlerP50 / r.rawP50);
+    }
+  }
+
+  record Result(double rawP50, double rawP99, double handlerP50, double handlerP99) {}
+
+  static Result measure(String name, Path model, int rounds, int block, int warmup) throws Exception {
+    if (!Files.isRegularFile(model)) {
+      throw new IllegalArgumentException(model + " does not exist; build it with ./mvnw -pl tests -am process-classes");
+    }
+    PredictHttpHandler handler = new PredictHttpHandler(Map.of("MODELFN_MODEL_URI", model.toUri().toString(),
+        "MODELFN_MODEL_NAME", name, "MODELFN_LOG_LEVEL", "WARN"));
+    var input = handler.function().metadata().signature().inputs().get(0);
+    int width = (int) input.shape().get(1).longValue();
+    float[] row = new float[width];
+    SplittableRandom rng = new SplittableRandom(7);
+    for (int i = 0; i < width; i++) {
+      row[i] = (float) (rng.nextDouble() * 10);
+    }
+    byte[] event = event(name, input.name(), row);
+
+    OrtEnvironment env = OnnxRuntimeEnvironment.get();
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setIntraOpNumThreads(1);
+      so.setInterOpNumThreads(1);
+      so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      try (OrtSession session = env.createSession(model.toString(), so)) {
+        String in = input.name();
+        long[] shape = {1, width};
+        String check = new String(handler.handle(event, "bench"), StandardCharsets.UTF_8);
+        if (!check.contains("\"statusCode\":200")) {
+          throw new IllegalStateException("the handler did not answer the benchmark event: " + check);
+        }
+        long[] raw = new long[rounds * block];
+        long[] full = new long[rounds * block];
+        float sink = 0;
+        for (int i = 0; i < warmup; i++) { // both paths compiled by C2 before anything is recorded
+          sink += rawRun(env, session, in, row, shape);
+          sink += handler.handle(event, "bench").length;
+        }
+        for (int r = 0; r < rounds; r++) {
+          for (int i = 0; i < block; i++) {
+            long t0 = System.nanoTime();
+            sink += rawRun(env, session, in, row, shape);
+            long t1 = System.nanoTime();
+            if (r >= 0) {
+              raw[r * block + i] = t1 - t0;
+            }
+          }
+          for (int i = 0; i < block; i++) {
+            long t0 = System.nanoTime();
+            byte[] resp = handler.handle(event, "bench");
+            long t1 = System.nanoTime();
+            sink += resp.length;
+            if (r >= 0) {
+              full[r * block + i] = t1 - t0;
+            }
+          }
+        }
+        if (sink == 42) {
+          System.out.print("");
+        }
+        return new Result(pct(raw, 50), pct(raw, 99), pct(full, 50), pct(full, 99));
+      }
+    }
+  }
+
+  /** The raw ONNX Runtime call a hand-written handler would make: one row in, its outputs read. */
+  private static float rawRun(OrtEnvironment env, OrtSession session, String input, float[] row, long[] shape)
+      throws OrtException {
+    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(row), shape);
+        OrtSession.Result result = session.run(Map.of(input, t))) {
+      float[][] out = (float[][]) result.get(0).getValue();
+      return out[0][0];
+    }
+  }
+
+  private static byte[] event(String model, String input, float[] row) {
+    StringBuilder body = new StringBuilder("{\"inputs\":[{\"name\":\"").append(input)
+        .append("\",\"shape\":[1,").append(row.length).append("],\"datatype\":\"FP32\",\"data\":[");
+    for (int i = 0; i < row.length; i++) {
+      body.append(i == 0 ? "" : ",").append(row[i]);
+    }
+    body.append("]}]}");
+    HttpApiEvents.Request req = new HttpApiEvents.Request("POST", "/v2/models/" + model + "/infer", "",
+        Map.of("content-type", List.of("application/json"), "host", List.of("abc123.execute-api.us-east-1.amazonaws.com"),
+            "user-agent", List.of("bench")), body.toString().getBytes(StandardCharsets.UTF_8), "203.0.113.10",
+        "HTTP/1.1");
+    return HttpApiEvents.event(req, "abc123", HttpApiEvents.newRequestId(), Instant.now());
+  }
+
+  static double pct(long[] xs, int p) {
+    long[] s = xs.clone();
+    Arrays.sort(s);
+    return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1000.0;
+  }
+}
