@@ -28,6 +28,12 @@ public final class Json {
     if (length == 0) {
       throw new InvalidInputException("", "a JSON document", "an empty body");
     }
+    if (offset == 0 && length == body.length) {
+      JsonNode fast = FastJsonReader.read(body, offset, length);
+      if (fast != null) {
+        return fast;
+      }
+    }
     try {
       return MAPPER.readTree(body, offset, length);
     } catch (JsonProcessingException e) {

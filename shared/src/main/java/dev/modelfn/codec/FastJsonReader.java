@@ -1,0 +1,444 @@
+package dev.modelfn.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A strict RFC 8259 reader for UTF-8 request bodies that builds the same Jackson tree {@link
+ * Json#MAPPER} builds, several times faster on number arrays (digits are turned into values while
+ * they are scanned, with Clinger's exact fast path for ordinary decimals).
+ *
+ * <p>It accepts a subset of what Jackson accepts and nothing more: anything unusual (a syntax
+ * error, a duplicate key, a byte-order mark, deep nesting, very long numbers, invalid UTF-8)
+ * returns null, and the caller parses with Jackson, which then reports the error exactly as
+ * before. So the fast path changes speed, never results.
+ */
+final class FastJsonReader {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Jackson's default nesting limit (StreamReadConstraints). */
+  private static final int MAX_DEPTH = 1000;
+  /** Longer number tokens go to Jackson, which enforces its length limit. */
+  private static final int MAX_NUMBER_LENGTH = 100;
+  private static final double[] POW10 = {
+      1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+      1e19, 1e20, 1e21, 1e22};
+
+  /** Thrown internally to give up and let Jackson parse; carries no stack trace. */
+  private static final class GiveUp extends RuntimeException {
+    GiveUp() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final GiveUp GIVE_UP = new GiveUp();
+
+  private final byte[] b;
+  private final int end;
+  private int pos;
+  private byte[] latin1 = new byte[64];
+
+  private FastJsonReader(byte[] b, int offset, int length) {
+    this.b = b;
+    this.pos = offset;
+    this.end = offset + length;
+  }
+
+  /** The tree of the document, or null when Jackson should parse it. */
+  static JsonNode read(byte[] bytes, int offset, int length) {
+    FastJsonReader r = new FastJsonReader(bytes, offset, length);
+    try {
+      r.skipWhitespace();
+      JsonNode root = r.value(0);
+      r.skipWhitespace();
+      return r.pos == r.end ? root : null;
+    } catch (GiveUp | ArrayIndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
+  private JsonNode value(int depth) {
+    if (pos >= end) {
+      throw GIVE_UP;
+    }
+    byte c = b[pos];
+    switch (c) {
+      case '{':
+        return object(depth + 1);
+      case '[':
+        return array(depth + 1);
+      case '"':
+        return NODES.textNode(string());
+      case 't':
+        literal("true");
+        return NODES.booleanNode(true);
+      case 'f':
+        literal("false");
+        return NODES.booleanNode(false);
+      case 'n':
+        literal("null");
+        return NODES.nullNode();
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          return number();
+        }
+        throw GIVE_UP;
+    }
+  }
+
+  private ObjectNode object(int depth) {
+    if (depth > MAX_DEPTH) {
+      throw GIVE_UP;
+    }
+    pos++; // {
+    ObjectNode node = NODES.objectNode();
+    skipWhitespace();
+    if (b[pos] == '}') {
+      pos++;
+      return node;
+    }
+    while (true) {
+      if (b[pos] != '"') {
+        throw GIVE_UP;
+      }
+      String key = string();
+      skipWhitespace();
+      if (b[pos] != ':') {
+        throw GIVE_UP;
+      }
+      pos++;
+      skipWhitespace();
+      if (node.replace(key, value(depth)) != null) {
+        throw GIVE_UP; // a duplicate key: Jackson reports it
+      }
+      skipWhitespace();
+      byte c = b[pos++];
+      if (c == '}') {
+        return node;
+      }
+      if (c != ',') {
+        throw GIVE_UP;
+      }
+      skipWhitespace();
+    }
+  }
+
+  private ArrayNode array(int depth) {
+    if (depth > MAX_DEPTH) {
+      throw GIVE_UP;
+    }
+    pos++; // [
+    ArrayNode node = NODES.arrayNode();
+    skipWhitespace();
+    if (b[pos] == ']') {
+      pos++;
+      return node;
+    }
+    while (true) {
+      node.add(value(depth));
+      skipWhitespace();
+      byte c = b[pos++];
+      if (c == ']') {
+        return node;
+      }
+      if (c != ',') {
+        throw GIVE_UP;
+      }
+      skipWhitespace();
+    }
+  }
+
+  private void literal(String word) {
+    int n = word.length();
+    if (end - pos < n) {
+      throw GIVE_UP;
+    }
+    for (int i = 0; i < n; i++) {
+      if (b[pos + i] != word.charAt(i)) {
+        throw GIVE_UP;
+      }
+    }
+    pos += n;
+    if (pos < end && isIdentifierByte(b[pos])) {
+      throw GIVE_UP; // "trueish"
+    }
+  }
+
+  private static boolean isIdentifierByte(byte c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c < 0;
+  }
+
+  private String string() {
+    int start = ++pos; // opening quote
+    // Fast path: printable ASCII without escapes.
+    while (true) {
+      byte c = b[pos];
+      if (c == '"') {
+        String s = new String(b, start, pos - start, StandardCharsets.ISO_8859_1);
+        pos++;
+        return s;
+      }
+      if (c == '\\' || c < 0x20) {
+        break; // c < 0x20 also covers bytes >= 0x80, which are negative
+      }
+      pos++;
+    }
+    return slowString(start);
+  }
+
+  /**
+   * Strings with escapes or non-ASCII text: plain runs are copied in bulk into a Latin-1 buffer
+   * (a request body embedded in an event is one long string of short runs between escapes), which
+   * widens to UTF-16 only when a character needs it.
+   */
+  private String slowString(int start) {
+    int n = 0;
+    int i = start;
+    byte[] latin = latin1;
+    char[] wide = null;
+    while (true) {
+      int run = i;
+      byte c;
+      while ((c = b[i]) >= 0x20 && c != '"' && c != '\\') {
+        i++;
+      }
+      int len = i - run;
+      if (len > 0) {
+        if (wide == null) {
+          latin = ensure(latin, n + len);
+          System.arraycopy(b, run, latin, n, len);
+        } else {
+          wide = ensure(wide, n + len);
+          for (int k = 0; k < len; k++) {
+            wide[n + k] = (char) b[run + k];
+          }
+        }
+        n += len;
+      }
+      if (c == '"') {
+        break;
+      }
+      int ch;
+      if (c == '\\') {
+        byte e = b[i + 1];
+        i += 2;
+        ch = switch (e) {
+          case '"' -> '"';
+          case '\\' -> '\\';
+          case '/' -> '/';
+          case 'b' -> '\b';
+          case 'f' -> '\f';
+          case 'n' -> '\n';
+          case 'r' -> '\r';
+          case 't' -> '\t';
+          case 'u' -> {
+            int v = hex4(i);
+            i += 4;
+            yield v;
+          }
+          default -> throw GIVE_UP;
+        };
+        if (ch > 0xff && wide == null) {
+          wide = widen(latin, n);
+        }
+        if (wide == null) {
+          latin = ensure(latin, n + 1);
+          latin[n++] = (byte) ch;
+        } else {
+          wide = ensure(wide, n + 1);
+          wide[n++] = (char) ch;
+        }
+      } else if (c >= 0) {
+        throw GIVE_UP; // an unescaped control character
+      } else {
+        int len8 = utf8Length(c);
+        String decoded = strictUtf8(i, len8);
+        i += len8;
+        if (wide == null) {
+          wide = widen(latin, n);
+        }
+        wide = ensure(wide, n + decoded.length());
+        decoded.getChars(0, decoded.length(), wide, n);
+        n += decoded.length();
+      }
+    }
+    pos = i + 1;
+    latin1 = latin;
+    return wide == null ? new String(latin, 0, n, StandardCharsets.ISO_8859_1) : new String(wide, 0, n);
+  }
+
+  private static byte[] ensure(byte[] a, int size) {
+    return size <= a.length ? a : java.util.Arrays.copyOf(a, Math.max(size, a.length * 2));
+  }
+
+  private static char[] ensure(char[] a, int size) {
+    return size <= a.length ? a : java.util.Arrays.copyOf(a, Math.max(size, a.length * 2));
+  }
+
+  private static char[] widen(byte[] latin, int n) {
+    char[] w = new char[Math.max(16, n * 2)];
+    for (int k = 0; k < n; k++) {
+      w[k] = (char) (latin[k] & 0xff);
+    }
+    return w;
+  }
+
+  private int hex4(int at) {
+    int v = 0;
+    for (int k = 0; k < 4; k++) {
+      byte h = b[at + k];
+      int d;
+      if (h >= '0' && h <= '9') {
+        d = h - '0';
+      } else if (h >= 'a' && h <= 'f') {
+        d = h - 'a' + 10;
+      } else if (h >= 'A' && h <= 'F') {
+        d = h - 'A' + 10;
+      } else {
+        throw GIVE_UP;
+      }
+      v = (v << 4) | d;
+    }
+    return v;
+  }
+
+  private static int utf8Length(byte lead) {
+    int u = lead & 0xff;
+    if (u >= 0xc2 && u <= 0xdf) {
+      return 2;
+    }
+    if (u >= 0xe0 && u <= 0xef) {
+      return 3;
+    }
+    if (u >= 0xf0 && u <= 0xf4) {
+      return 4;
+    }
+    throw GIVE_UP;
+  }
+
+  private String strictUtf8(int at, int len) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, at, len)).toString();
+    } catch (CharacterCodingException | IndexOutOfBoundsException e) {
+      throw GIVE_UP;
+    }
+  }
+
+  /** Numbers as Jackson's tree has them: int, long or BigInteger nodes; doubles for the rest. */
+  private JsonNode number() {
+    int start = pos;
+    boolean negative = b[pos] == '-';
+    if (negative) {
+      pos++;
+    }
+    long mantissa = 0;
+    int significant = 0; // digits in mantissa, leading zeros excluded
+    int scale = 0; // value = mantissa * 10^scale
+    boolean truncated = false;
+    int intDigits = 0;
+    int c = pos < end ? b[pos] : -1;
+    if (c == '0') {
+      pos++;
+      intDigits = 1;
+      if (pos < end && b[pos] >= '0' && b[pos] <= '9') {
+        throw GIVE_UP; // a leading zero
+      }
+    } else if (c >= '1' && c <= '9') {
+      while (pos < end && (c = b[pos]) >= '0' && c <= '9') {
+        if (significant < 19) {
+          mantissa = mantissa * 10 + (c - '0');
+          significant++;
+        } else {
+          scale++;
+          truncated = true;
+        }
+        intDigits++;
+        pos++;
+      }
+    } else {
+      throw GIVE_UP;
+    }
+    boolean isFloat = false;
+    if (pos < end && b[pos] == '.') {
+      isFloat = true;
+      pos++;
+      int f0 = pos;
+      while (pos < end && (c = b[pos]) >= '0' && c <= '9') {
+        if (mantissa == 0 && c == '0') {
+          scale--;
+        } else if (significant < 19) {
+          mantissa = mantissa * 10 + (c - '0');
+          significant++;
+          scale--;
+        } else {
+          truncated = true;
+        }
+        pos++;
+      }
+      if (pos == f0) {
+        throw GIVE_UP;
+      }
+    }
+    if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
+      isFloat = true;
+      pos++;
+      boolean expNegative = false;
+      if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
+        expNegative = b[pos] == '-';
+        pos++;
+      }
+      int e0 = pos;
+      int exponent = 0;
+      while (pos < end && (c = b[pos]) >= '0' && c <= '9') {
+        if (exponent < 100_000) {
+          exponent = exponent * 10 + (c - '0');
+        }
+        pos++;
+      }
+      if (pos == e0) {
+        throw GIVE_UP;
+      }
+      scale += expNegative ? -exponent : exponent;
+    }
+    if (pos < end && isIdentifierByte(b[pos])) {
+      throw GIVE_UP;
+    }
+    int length = pos - start;
+    if (length > MAX_NUMBER_LENGTH) {
+      throw GIVE_UP;
+    }
+    if (!isFloat) {
+      if (intDigits <= 18) {
+        long v = negative ? -mantissa : mantissa;
+        return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? NODES.numberNode((int) v) : NODES.numberNode(v);
+      }
+      BigInteger big = new BigInteger(new String(b, start, length, StandardCharsets.ISO_8859_1));
+      return big.bitLength() < 64 ? NODES.numberNode(big.longValue()) : NODES.numberNode(big);
+    }
+    if (!truncated && significant <= 15 && scale >= -22 && scale <= 22) {
+      // Clinger's fast path: mantissa and the power of ten are exact doubles, so the one IEEE
+      // operation rounds correctly, as Double.parseDouble does.
+      double v = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
+      return NODES.numberNode(negative ? -v : v);
+    }
+    return NODES.numberNode(Double.parseDouble(new String(b, start, length, StandardCharsets.ISO_8859_1)));
+  }
+
+  private void skipWhitespace() {
+    while (pos < end) {
+      byte c = b[pos];
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+        pos++;
+      } else {
+        return;
+      }
+    }
+  }
+}
