@@ -77,6 +77,9 @@ public final class ColdStartBenchmark {
       }
     }
 
+    Path shipped = home.resolve("functions/aws-lambda/target/modelfn-aws-lambda.zip");
+    System.out.printf("deployment zip: %.1f MB (%s)%n", Files.size(Files.exists(shipped) ? shipped : zip) / 1e6,
+        home.relativize(Files.exists(shipped) ? shipped : zip));
     System.out.printf("cold start: %d runs per configuration, median; event %s%n", runs, "infer-oip.json");
     for (Config c : configs) {
       if (c.trainingOptions() != null) {

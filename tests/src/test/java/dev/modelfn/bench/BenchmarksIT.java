@@ -1,0 +1,45 @@
+package dev.modelfn.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks still run end to end (with tiny counts): they answer real events and print every
+ * figure. Their timings are read by people from the benchmark run, never asserted here.
+ */
+class BenchmarksIT {
+  private static final Path HOME = Path.of(System.getProperty("modelfn.home", "..")).toAbsolutePath().normalize();
+
+  @Test
+  void warmPathBenchmarkMeasuresBothModels() throws Exception {
+    WarmPathBenchmark.Result fraud = WarmPathBenchmark.measure("fraud", HOME.resolve("events/models/fraud/fraud.onnx"),
+        2, 20, 50);
+    WarmPathBenchmark.Result mlp = WarmPathBenchmark.measure("mlp", Path.of(System.getProperty("modelfn.mlp.path")),
+        2, 20, 50);
+    assertThat(fraud.rawP50()).isPositive();
+    assertThat(fraud.handlerP50()).isPositive();
+    assertThat(mlp.rawP50()).isPositive();
+    assertThat(mlp.handlerP50()).isPositive();
+  }
+
+  @Test
+  void coldStartBenchmarkPrintsEveryConfigurationAndTheZipSize() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream previous = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      ColdStartBenchmark.main(new String[] {"home=" + HOME, "runs=1",
+          "jdk=" + Path.of(System.getProperty("java.home"), "bin", "java")});
+    } finally {
+      System.setOut(previous);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("deployment zip:").contains(" lambda ").contains("app-cp + ");
+    assertThat(printed.lines().filter(l -> l.endsWith("x")).count()).isEqualTo(2);
+  }
+}
