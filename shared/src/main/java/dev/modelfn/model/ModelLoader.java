@@ -22,10 +22,20 @@ import java.util.stream.Collectors;
 public final class ModelLoader {
   private final Map<String, ModelArtifactFetcher> fetchers;
   private final Path cacheDir;
+  private final Optional<Path> packageRoot;
 
   public ModelLoader(List<ModelArtifactFetcher> fetchers, Path cacheDir) {
+    this(fetchers, cacheDir, Optional.empty());
+  }
+
+  /**
+   * @param packageRoot the unpacked deployment package ({@code LAMBDA_TASK_ROOT}): {@code classpath:}
+   *     models are also looked up there, for custom runtimes whose class path holds only jars
+   */
+  public ModelLoader(List<ModelArtifactFetcher> fetchers, Path cacheDir, Optional<Path> packageRoot) {
     this.fetchers = fetchers.stream().collect(Collectors.toUnmodifiableMap(ModelArtifactFetcher::scheme, Function.identity()));
     this.cacheDir = cacheDir;
+    this.packageRoot = packageRoot;
   }
 
   /** A loader for {@code file:} and {@code classpath:} URIs only. */
@@ -36,9 +46,13 @@ public final class ModelLoader {
   public ModelArtifact locate(String uri) {
     if (uri.startsWith("classpath:")) {
       String resource = stripLeadingSlash(uri.substring("classpath:".length()));
-      byte[] model = readResource(resource)
-          .orElseThrow(() -> new ModelLoadException("model not found on the classpath: " + resource
-              + " (expected a resource packaged with the function)", null));
+      Optional<byte[]> found = readResource(resource);
+      if (found.isEmpty() && packageRoot.isPresent() && Files.isRegularFile(packageRoot.get().resolve(resource))) {
+        return locate(packageRoot.get().resolve(resource).toUri().toString());
+      }
+      byte[] model = found.orElseThrow(() -> new ModelLoadException("model not found on the classpath"
+          + packageRoot.map(r -> " or under " + r).orElse("") + ": " + resource
+          + " (expected a resource packaged with the function)", null));
       Optional<byte[]> sidecar = readResource(sidecarName(resource));
       return new ModelArtifact(uri, baseName(resource), Optional.empty(), Optional.of(model), sidecar);
     }

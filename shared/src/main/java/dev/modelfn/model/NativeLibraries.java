@@ -32,6 +32,17 @@ public final class NativeLibraries {
 
   private static final String RESOURCE_ROOT = "/ai/onnxruntime/native/";
 
+  /**
+   * Optional execution-provider libraries ONNX Runtime Java looks for at start-up (shared
+   * providers, WebGPU, DirectML). The CPU build has none of them, and each one it cannot find in
+   * the native folder costs a resource lookup through every jar on the class path (tens of
+   * milliseconds of a cold start). An empty file of the name in the native folder ends that search;
+   * the native runtime opens these libraries only when such a provider is requested, which the CPU
+   * build cannot do.
+   */
+  public static final List<String> ABSENT_PROVIDER_LIBRARIES = List.of("onnxruntime_providers_shared", "webgpu_dawn",
+      "dxil", "dxcompiler");
+
   private NativeLibraries() {}
 
   /**
@@ -104,6 +115,7 @@ public final class NativeLibraries {
     Path target = base.resolve("modelfn").resolve("onnxruntime").resolve(build).resolve(platform);
     List<String> files = libraryFiles(platform);
     if (files.stream().allMatch(f -> Files.isRegularFile(target.resolve(f)))) {
+      markAbsentProviders(target);
       return Optional.of(target);
     }
     try {
@@ -122,6 +134,7 @@ public final class NativeLibraries {
         deleteQuietly(staging);
         return Optional.empty(); // this platform's natives are not in the jar
       }
+      markAbsentProviders(staging);
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException
@@ -131,6 +144,19 @@ public final class NativeLibraries {
       return Optional.of(target);
     } catch (IOException | UncheckedIOException e) {
       return Optional.empty(); // read-only home: ONNX Runtime falls back to its own extraction
+    }
+  }
+
+  private static void markAbsentProviders(Path dir) {
+    for (String provider : ABSENT_PROVIDER_LIBRARIES) {
+      Path marker = dir.resolve(System.mapLibraryName(provider));
+      try {
+        if (!Files.exists(marker)) {
+          Files.createFile(marker);
+        }
+      } catch (IOException e) {
+        return; // a read-only folder: ONNX Runtime searches the class path instead, only slower
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ public final class ColdStartBenchmark {
   private ColdStartBenchmark() {}
 
   record Config(String name, Path java, List<String> jvmOptions, List<String> trainingOptions,
-      LocalLambdaFunction.ClassPath classPath) {}
+      LocalLambdaFunction.Launch launch) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, List<String>> a = Args.parse(args);
@@ -64,16 +65,20 @@ public final class ColdStartBenchmark {
       String jdk = "jdk" + feature;
       List<String> tuned = new ArrayList<>(base);
       tuned.addAll(TUNED_FLAGS);
-      configs.add(new Config(jdk + " lambda", java, base, null, LocalLambdaFunction.ClassPath.LAMBDA));
-      if (feature >= 25) {
-        Path aot = work.resolve(jdk + ".aot");
-        configs.add(new Config(jdk + " app-cp + AOT cache", java, concat(tuned, "-XX:AOTCache=" + aot),
-            concat(concat(tuned, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + aot + "conf"),
-            LocalLambdaFunction.ClassPath.APPLICATION));
-      } else {
-        Path jsa = work.resolve(jdk + ".jsa");
-        configs.add(new Config(jdk + " app-cp + AppCDS", java, concat(tuned, "-XX:SharedArchiveFile=" + jsa),
-            concat(tuned, "-XX:ArchiveClassesAtExit=" + jsa), LocalLambdaFunction.ClassPath.APPLICATION));
+      configs.add(new Config(jdk + " managed runtime", java, base, null, LocalLambdaFunction.Launch.MANAGED));
+      for (LocalLambdaFunction.Launch launch : List.of(LocalLambdaFunction.Launch.MANAGED_APPLICATION_CLASS_PATH,
+          LocalLambdaFunction.Launch.CUSTOM)) {
+        String label = jdk + (launch == LocalLambdaFunction.Launch.CUSTOM ? " custom runtime" : " managed, app-cp");
+        // the custom runtime's bootstrap adds the tuned flags itself
+        List<String> flags = launch == LocalLambdaFunction.Launch.CUSTOM ? base : tuned;
+        Path archive = work.resolve(jdk + "-" + launch.name().toLowerCase(Locale.ROOT));
+        if (feature >= 25) {
+          configs.add(new Config(label + " + AOT", java, concat(flags, "-XX:AOTCache=" + archive + ".aot"),
+              concat(concat(flags, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + archive + ".aotconf"), launch));
+        } else {
+          configs.add(new Config(label + " + CDS", java, concat(flags, "-XX:SharedArchiveFile=" + archive + ".jsa"),
+              concat(flags, "-XX:ArchiveClassesAtExit=" + archive + ".jsa"), launch));
+        }
       }
     }
 
@@ -102,30 +107,30 @@ public final class ColdStartBenchmark {
         }
       }
     }
-    System.out.printf("%-28s %12s %16s %8s%n", "configuration", "first answer", "java -version", "ratio");
+    System.out.printf("%-36s %12s %16s %8s%n", "configuration", "first answer", "java -version", "ratio");
     for (Config c : configs) {
       double ms = median(samples.get(c.name())) / 1e6;
       double v = median(version.get(c.java())) / 1e6;
-      System.out.printf("%-28s %9.0f ms %13.0f ms %7.2fx%n", c.name(), ms, v, ms / v);
+      System.out.printf("%-36s %9.0f ms %13.0f ms %7.2fx%n", c.name(), ms, v, ms / v);
     }
   }
 
   private static void train(Config c, Path zip, Path runtime, Path work, byte[] event) throws IOException {
     FunctionSpec spec = spec(zip, c.trainingOptions());
     try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, runtime, work.resolve("cache"), c.java(),
-        LocalAccount.REGION, line -> { }, c.classPath())) {
+        LocalAccount.REGION, line -> { }, c.launch())) {
       fn.start();
       for (int i = 0; i < 20; i++) {
         check(fn.invoke(event));
       }
+      List<String> cmd = fn.runningCommand().orElseThrow(); // the JVM's own command line, after any bootstrap
       fn.shutdownGracefully(Duration.ofSeconds(60));
-      List<String> cmd = fn.command();
       int record = cmd.indexOf("-XX:AOTMode=record");
       if (record >= 0) { // JEP 483's second step: the cache from the recorded configuration, same class path
         List<String> create = new ArrayList<>(cmd.subList(0, cmd.size() - 2)); // without main class and handler
         create.set(record, "-XX:AOTMode=create");
         String conf = create.stream().filter(o -> o.startsWith("-XX:AOTConfiguration=")).findFirst().orElseThrow();
-        create.add(record + 1, "-XX:AOTCache=" + conf.substring("-XX:AOTConfiguration=".length()).replaceFirst("conf$", ""));
+        create.add(record + 1, "-XX:AOTCache=" + conf.substring("-XX:AOTConfiguration=".length()).replaceFirst("\\.aotconf$", ".aot"));
         Process p = new ProcessBuilder(create).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
@@ -141,7 +146,7 @@ public final class ColdStartBenchmark {
   private static long coldStart(Config c, List<String> options, Path zip, Path runtime, Path work, byte[] event) {
     FunctionSpec spec = spec(zip, options);
     try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, runtime, work.resolve("cache"), c.java(),
-        LocalAccount.REGION, line -> { }, c.classPath())) {
+        LocalAccount.REGION, line -> { }, c.launch())) {
       long t0 = System.nanoTime();
       InvocationResult r = fn.invoke(event); // starts the environment, as the first invocation does on Lambda
       long t = System.nanoTime() - t0;

@@ -39,7 +39,8 @@ class BenchmarksIT {
       System.setOut(previous);
     }
     String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("deployment zip:").contains(" lambda ").contains("app-cp + ");
-    assertThat(printed.lines().filter(l -> l.endsWith("x")).count()).isEqualTo(2);
+    assertThat(printed).contains("deployment zip:").contains("managed runtime").contains("managed, app-cp + ")
+        .contains("custom runtime + ");
+    assertThat(printed.lines().filter(l -> l.endsWith("x")).count()).isEqualTo(3);
   }
 }

@@ -33,21 +33,30 @@ public final class LocalLambdaFunction implements AutoCloseable {
   static final String RUNTIME_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
   private static final Duration INIT_LIMIT = Duration.ofSeconds(60);
 
-  /** Where the function's classes load from. */
-  public enum ClassPath {
-    /** As Lambda: the JVM class path holds only the runtime client; it loads the task root itself. */
-    LAMBDA,
+  /** How the execution environment starts its runtime. */
+  public enum Launch {
     /**
-     * The task root's {@code lib/*.jar} also on the JVM class path, as an {@code
-     * AWS_LAMBDA_EXEC_WRAPPER} script can put them: the runtime's class loader delegates to the
-     * application class loader first, so the function's classes come from there, where class-data
-     * sharing archives and AOT caches cover them.
+     * Lambda's managed Java runtime: the JVM class path holds only the AWS runtime interface
+     * client, which loads the task root through its own class loader.
      */
-    APPLICATION
+    MANAGED,
+    /**
+     * The managed runtime with the task root's {@code lib/*.jar} also on the JVM class path, as an
+     * {@code AWS_LAMBDA_EXEC_WRAPPER} script can put them: the runtime's class loader delegates to
+     * the application class loader first, so the function's classes come from there, where
+     * class-data sharing archives and AOT caches cover them.
+     */
+    MANAGED_APPLICATION_CLASS_PATH,
+    /**
+     * A custom runtime: the package's {@code bootstrap} starts the JVM (with {@code MODELFN_JAVA}
+     * and {@code MODELFN_JVM_OPTIONS} from this function's java and options) and modelfn's own
+     * Runtime API client.
+     */
+    CUSTOM
   }
 
   private final FunctionSpec spec;
-  private final ClassPath classPath;
+  private final Launch launch;
   private final Path taskRoot;
   private final List<Path> runtimeClasspath;
   private final Path javaExecutable;
@@ -68,15 +77,15 @@ public final class LocalLambdaFunction implements AutoCloseable {
    */
   public LocalLambdaFunction(FunctionSpec spec, Path runtimeDir, Path cacheDir, Path javaExecutable,
       String region, Consumer<String> logSink) {
-    this(spec, runtimeDir, cacheDir, javaExecutable, region, logSink, ClassPath.LAMBDA);
+    this(spec, runtimeDir, cacheDir, javaExecutable, region, logSink, Launch.MANAGED);
   }
 
   public LocalLambdaFunction(FunctionSpec spec, Path runtimeDir, Path cacheDir, Path javaExecutable,
-      String region, Consumer<String> logSink, ClassPath classPath) {
+      String region, Consumer<String> logSink, Launch launch) {
     this.spec = spec;
-    this.classPath = classPath;
+    this.launch = launch;
     this.taskRoot = DeploymentPackage.taskRoot(spec.code(), cacheDir);
-    this.runtimeClasspath = jars(runtimeDir);
+    this.runtimeClasspath = launch == Launch.CUSTOM ? List.of() : jars(runtimeDir);
     this.javaExecutable = javaExecutable;
     this.region = region;
     this.logSink = logSink;
@@ -204,6 +213,16 @@ public final class LocalLambdaFunction implements AutoCloseable {
   /** The command that starts an execution environment of this function. */
   public List<String> command() {
     List<String> cmd = new ArrayList<>();
+    if (launch == Launch.CUSTOM) {
+      Path bootstrap = taskRoot.resolve("bootstrap");
+      if (!Files.isRegularFile(bootstrap)) {
+        throw new IllegalArgumentException("function " + spec.name() + ": a custom runtime needs a bootstrap file in "
+            + taskRoot);
+      }
+      cmd.add("/bin/sh");
+      cmd.add(bootstrap.toString());
+      return cmd;
+    }
     cmd.add(javaExecutable.toString());
     // As Lambda's Java runtime: heap from the configured memory, serial GC, C1 only for fast starts
     // (class data sharing stays at the JVM default, so archive options can be added).
@@ -215,7 +234,7 @@ public final class LocalLambdaFunction implements AutoCloseable {
     cmd.addAll(spec.jvmOptions());
     cmd.add("-cp");
     List<Path> cp = new ArrayList<>(runtimeClasspath);
-    if (classPath == ClassPath.APPLICATION && Files.isDirectory(taskRoot.resolve("lib"))) {
+    if (launch == Launch.MANAGED_APPLICATION_CLASS_PATH && Files.isDirectory(taskRoot.resolve("lib"))) {
       try (var s = Files.list(taskRoot.resolve("lib"))) {
         cp.addAll(s.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
       } catch (IOException e) {
@@ -250,6 +269,11 @@ public final class LocalLambdaFunction implements AutoCloseable {
     env.put("AWS_DEFAULT_REGION", region);
     env.put("AWS_ACCESS_KEY_ID", LocalAccount.ACCESS_KEY_ID);
     env.put("AWS_SECRET_ACCESS_KEY", LocalAccount.SECRET_ACCESS_KEY);
+    if (launch == Launch.CUSTOM) {
+      env.put("AWS_EXECUTION_ENV", "AWS_Lambda_provided.al2023");
+      env.put("MODELFN_JAVA", javaExecutable.toString());
+      env.put("MODELFN_JVM_OPTIONS", String.join(" ", spec.jvmOptions()));
+    }
     env.putAll(spec.environment());
     return env;
   }
@@ -293,6 +317,28 @@ public final class LocalLambdaFunction implements AutoCloseable {
     if (api != null) {
       api.close();
       api = null;
+    }
+  }
+
+  /** The command line of the running environment's process (after any exec by a bootstrap; Linux). */
+  public synchronized java.util.Optional<List<String>> runningCommand() {
+    if (process == null || !process.isAlive()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      // ProcessHandle.Info drops the arguments of long command lines; /proc has all of them.
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+      List<String> cmd = new ArrayList<>();
+      int start = 0;
+      for (int i = 0; i < raw.length; i++) {
+        if (raw[i] == 0) {
+          cmd.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+          start = i + 1;
+        }
+      }
+      return cmd.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(cmd);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
     }
   }
 

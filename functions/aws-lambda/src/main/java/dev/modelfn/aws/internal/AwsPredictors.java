@@ -8,6 +8,7 @@ import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
 import dev.modelfn.model.Predictor;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -34,7 +35,9 @@ public final class AwsPredictors {
           SageMakerPredictor.metadata(config));
     }
     Supplier<S3Client> s3 = () -> s3Client(env);
-    ModelLoader loader = new ModelLoader(List.of(new S3ModelArtifactFetcher(s3)), config.modelCacheDir());
+    String taskRoot = env.get("LAMBDA_TASK_ROOT");
+    ModelLoader loader = new ModelLoader(List.of(new S3ModelArtifactFetcher(s3)), config.modelCacheDir(),
+        taskRoot == null || taskRoot.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(taskRoot)));
     return OnnxPredictor.load(config, loader);
   }
 
