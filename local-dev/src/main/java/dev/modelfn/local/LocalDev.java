@@ -67,6 +67,11 @@ public final class LocalDev implements Callable<Integer> {
       description = "extra JVM option for the function, as JAVA_TOOL_OPTIONS would add it (repeatable)")
   List<String> jvmOptions = new ArrayList<>();
 
+  @Option(names = "--runtime", defaultValue = "managed", paramLabel = "managed|custom",
+      description = "managed: Lambda's Java runtime client (as the java17+ runtimes); custom: the package's bootstrap"
+          + " and modelfn's runtime client (as provided.al2023 or a container image). Default: ${DEFAULT-VALUE}")
+  String runtime;
+
   @Option(names = "--quiet", description = "do not print the access log")
   boolean quiet;
 
@@ -122,13 +127,22 @@ public final class LocalDev implements Callable<Integer> {
       return 2;
     }
     Path javaExe = javaPath != null ? javaPath : Path.of(System.getProperty("java.home"), "bin", "java");
+    LocalLambdaFunction.Launch launch;
+    switch (runtime) {
+      case "managed" -> launch = LocalLambdaFunction.Launch.MANAGED;
+      case "custom" -> launch = LocalLambdaFunction.Launch.CUSTOM;
+      default -> {
+        System.err.println("local-dev: --runtime " + runtime + ": expected managed or custom");
+        return 2;
+      }
+    }
     PrintStream log = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
 
     LocalLambdaFunction function;
     LocalHttpApi api;
     try {
       function = new LocalLambdaFunction(spec, target.resolve("lambda-runtime"), home.resolve("local-dev/.cache"),
-          javaExe, LocalAccount.REGION, line -> out.println("[" + spec.name() + "] " + line));
+          javaExe, LocalAccount.REGION, line -> out.println("[" + spec.name() + "] " + line), launch);
       api = new LocalHttpApi(host, port, function, line -> log.println("[http] " + line));
     } catch (PortInUseException | IllegalArgumentException e) {
       System.err.println("local-dev: " + e.getMessage());
@@ -152,7 +166,7 @@ public final class LocalDev implements Callable<Integer> {
     out.printf("%n  %-10s %-34s %s%n", "service", "endpoint", "serves");
     out.printf("  %-10s %-34s %s%n", "http-api", base, "$default -> " + spec.name());
     out.printf("  %-10s %-34s %s%n", "lambda", spec.name() + " (pid " + function.pid().orElse(-1) + ")",
-        spec.handler() + ", " + modelName + " from " + functionEnv.get("MODELFN_MODEL_URI"));
+        spec.handler() + " (" + runtime + " runtime), " + modelName + " from " + functionEnv.get("MODELFN_MODEL_URI"));
     out.printf("%nmodelfn local-dev ready at %s in %.1f s (function init %.1f s). Try:%n", base,
         (System.nanoTime() - t0) / 1e9, function.lastInitDuration().toMillis() / 1000.0);
     out.printf("  curl -s %s/v2/models/%s%n", base, modelName);

@@ -173,11 +173,11 @@ class LocalDevUpIT {
   }
 
   @Test
-  void servesAModelFileUnderTheGivenNameAndMatchesTheGoldenPredictions(@TempDir Path dir) throws Exception {
+  void servesAModelFileUnderTheGivenNameOnTheCustomRuntimeAndMatchesTheGoldenPredictions(@TempDir Path dir) throws Exception {
     Path model = dir.resolve("scoring.onnx");
     Files.copy(Fixtures.path("models/fraud/fraud.onnx"), model);
     Files.copy(Fixtures.path("models/fraud/fraud.features.json"), dir.resolve("scoring.features.json"));
-    try (Up own = Up.start("--quiet", "--model", model.toString(), "--name", "risk")) {
+    try (Up own = Up.start("--quiet", "--model", model.toString(), "--name", "risk", "--runtime", "custom")) {
       assertThat(own.send(HttpRequest.newBuilder().GET(), "/v2/models/risk").statusCode()).isEqualTo(200);
       assertThat(own.send(HttpRequest.newBuilder().GET(), "/v2/models/fraud").statusCode()).isEqualTo(404);
       HttpResponse<byte[]> r = own.send(HttpRequest.newBuilder()

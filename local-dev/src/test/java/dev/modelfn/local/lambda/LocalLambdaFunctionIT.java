@@ -116,4 +116,42 @@ class LocalLambdaFunctionIT {
       assertThat(fn.pid()).isEmpty();
     }
   }
+
+  /** The deployment package under a custom runtime: its bootstrap and modelfn's runtime client. */
+  @Test
+  void servesTheDeploymentPackageAsACustomRuntime() throws Exception {
+    Path zip = Path.of(System.getProperty("modelfn.local.functionsDir", "target/functions"), "modelfn-aws-lambda.zip");
+    byte[] event = dev.modelfn.testing.Fixtures.bytes("http/api-v2/infer-oip.json");
+    JsonNode expected = MAPPER.readTree(dev.modelfn.testing.Fixtures.bytes("http/api-v2/infer-oip.expected.json"));
+    FunctionSpec spec = new FunctionSpec("predict", "dev.modelfn.aws.PredictHttpHandler::handleRequest", zip,
+        Map.of("MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx", "MODELFN_METRICS_ENABLED", "false"), 512,
+        Duration.ofSeconds(30), List.of());
+    List<String> logs = new CopyOnWriteArrayList<>();
+    try (LocalLambdaFunction managed = new LocalLambdaFunction(spec, RUNTIME, cache, JAVA, LocalAccount.REGION,
+        logs::add, LocalLambdaFunction.Launch.MANAGED);
+        LocalLambdaFunction custom = new LocalLambdaFunction(spec, RUNTIME, cache, JAVA, LocalAccount.REGION,
+            logs::add, LocalLambdaFunction.Launch.CUSTOM)) {
+      InvocationResult a = managed.invoke(event);
+      InvocationResult b = custom.invoke(event);
+      assertThat(b.failed()).as(b.payloadText()).isFalse();
+      JsonNode fromCustom = MAPPER.readTree(b.payload());
+      assertThat(fromCustom.get("statusCode").asInt()).isEqualTo(200);
+      assertThat(MAPPER.readTree(fromCustom.get("body").asText())).isEqualTo(expected.get("body"));
+      assertThat(MAPPER.readTree(MAPPER.readTree(a.payload()).get("body").asText()))
+          .isEqualTo(MAPPER.readTree(fromCustom.get("body").asText()));
+      assertThat(custom.runningCommand().orElseThrow()).contains("dev.modelfn.aws.runtime.LambdaRuntimeClient");
+    }
+  }
+
+  @Test
+  void reportsACustomRuntimeInitErrorWithTheCause() throws Exception {
+    Path zip = Path.of(System.getProperty("modelfn.local.functionsDir", "target/functions"), "modelfn-aws-lambda.zip");
+    FunctionSpec spec = new FunctionSpec("predict", "dev.modelfn.aws.PredictHttpHandler", zip,
+        Map.of("MODELFN_MODEL_URI", "classpath:models/missing.onnx"), 512, Duration.ofSeconds(30), List.of());
+    try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, RUNTIME, cache, JAVA, LocalAccount.REGION,
+        new CopyOnWriteArrayList<String>()::add, LocalLambdaFunction.Launch.CUSTOM)) {
+      assertThatThrownBy(fn::start).isInstanceOf(FunctionInitException.class)
+          .hasMessageContaining("dev.modelfn.errors.ModelLoadException").hasMessageContaining("models/missing.onnx");
+    }
+  }
 }
