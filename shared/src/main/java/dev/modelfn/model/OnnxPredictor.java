@@ -17,6 +17,7 @@ import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.errors.ModelLoadException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -228,12 +229,14 @@ public final class OnnxPredictor implements Predictor {
   @Override
   public InferenceResult infer(InferenceRequest request) {
     Map<String, OnnxTensor> feeds = new HashMap<>(request.inputs().size() * 2);
+    InputArena arena = ARENA.get();
+    arena.reset();
     try {
       for (Tensor t : request.inputs()) {
-        feeds.put(t.name(), toOnnx(t));
+        feeds.put(t.name(), toOnnx(t, arena));
       }
       OrtSession.Result result = request.outputs().isEmpty()
-          ? session.run(feeds, new LinkedHashSet<>(Arrays.asList(outputNames)))
+          ? session.run(feeds)
           : session.run(feeds, new LinkedHashSet<>(request.outputs()));
       try (result) {
         List<Tensor> outputs = new ArrayList<>(result.size());
@@ -256,10 +259,10 @@ public final class OnnxPredictor implements Predictor {
     }
   }
 
-  private OnnxTensor toOnnx(Tensor t) throws OrtException {
+  private OnnxTensor toOnnx(Tensor t, InputArena arena) throws OrtException {
     long[] shape = t.shape();
     return switch (t.type()) {
-      case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) t.data()), shape);
+      case FP32 -> OnnxTensor.createTensor(env, arena.floats((float[]) t.data()), shape);
       case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) t.data()), shape);
       case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) t.data()), shape);
       case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) t.data()), shape);
@@ -313,6 +316,38 @@ public final class OnnxPredictor implements Predictor {
       default -> throw new InferenceException("output '" + name + "' has element type " + info.type
           + ", which modelfn cannot return", null);
     };
+  }
+
+  private static final ThreadLocal<InputArena> ARENA = ThreadLocal.withInitial(InputArena::new);
+
+  /**
+   * Native memory for FP32 inputs, reused by each thread's next request: ONNX Runtime reads a direct
+   * buffer in place, where a heap array costs it a fresh direct allocation and a copy per call. A
+   * tensor over this memory is closed before its thread serves another request.
+   */
+  private static final class InputArena {
+    private static final int KEEP_BYTES = 16 << 20; // larger inputs get a one-off buffer
+    private ByteBuffer memory = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.nativeOrder());
+
+    void reset() {
+      memory.clear();
+    }
+
+    FloatBuffer floats(float[] data) {
+      int bytes = data.length * Float.BYTES;
+      if (memory.remaining() < bytes) {
+        if (memory.position() + bytes > KEEP_BYTES) {
+          return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder()).asFloatBuffer().put(data).flip();
+        }
+        ByteBuffer grown = ByteBuffer.allocateDirect(Math.max(memory.capacity() * 2, memory.position() + bytes))
+            .order(ByteOrder.nativeOrder());
+        memory = grown; // tensors already made keep the old memory alive until they are closed
+      }
+      ByteBuffer slice = memory.slice().order(ByteOrder.nativeOrder());
+      slice.limit(bytes);
+      memory.position(memory.position() + bytes);
+      return slice.asFloatBuffer().put(data).flip();
+    }
   }
 
   private static float[] toArray(FloatBuffer b) {
