@@ -170,17 +170,7 @@ public final class OipV2Codec {
       g.writeStringField("id", id);
       g.writeArrayFieldStart("outputs");
       for (Tensor t : result.outputs()) {
-        g.writeStartObject();
-        g.writeStringField("name", t.name());
-        g.writeStringField("datatype", t.type().name());
-        g.writeArrayFieldStart("shape");
-        for (long d : t.shape()) {
-          g.writeNumber(d);
-        }
-        g.writeEndArray();
-        g.writeFieldName("data");
-        TensorJson.writeFlat(g, t, 0, t.size());
-        g.writeEndObject();
+        TensorJson.writeTensor(g, t);
       }
       g.writeEndArray();
       g.writeEndObject();

@@ -9,6 +9,21 @@ public final class TensorJson {
   private TensorJson() {}
 
   /** Writes elements {@code [from, to)} of {@code t} as a flat JSON array. */
+  /** Writes an OIP v2 tensor object: {@code {"name", "datatype", "shape", "data"}} with flat data. */
+  public static void writeTensor(JsonGenerator g, Tensor t) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", t.name());
+    g.writeStringField("datatype", t.type().name());
+    g.writeArrayFieldStart("shape");
+    for (long d : t.shape()) {
+      g.writeNumber(d);
+    }
+    g.writeEndArray();
+    g.writeFieldName("data");
+    writeFlat(g, t, 0, t.size());
+    g.writeEndObject();
+  }
+
   public static void writeFlat(JsonGenerator g, Tensor t, int from, int to) throws IOException {
     g.writeStartArray();
     writeElements(g, t, from, to);

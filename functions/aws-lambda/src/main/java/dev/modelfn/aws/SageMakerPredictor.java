@@ -114,17 +114,7 @@ public final class SageMakerPredictor implements Predictor {
       g.writeStartObject();
       g.writeArrayFieldStart("inputs");
       for (Tensor t : request.inputs()) {
-        g.writeStartObject();
-        g.writeStringField("name", t.name());
-        g.writeArrayFieldStart("shape");
-        for (long d : t.shape()) {
-          g.writeNumber(d);
-        }
-        g.writeEndArray();
-        g.writeStringField("datatype", t.type().name());
-        g.writeFieldName("data");
-        TensorJson.writeFlat(g, t, 0, t.size());
-        g.writeEndObject();
+        TensorJson.writeTensor(g, t);
       }
       g.writeEndArray();
       if (!request.outputs().isEmpty()) {

@@ -118,16 +118,7 @@ public final class LambdaRuntimeClient {
 
   static void quote(StringBuilder b, String s) {
     b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
+    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, b);
     b.append('"');
   }
 
