@@ -16,9 +16,9 @@ import java.util.Map;
  * The Runtime API loop of a custom runtime for {@link RequestStreamHandler}s: loads the handler
  * named by {@code _HANDLER} (or the first argument), reports a failed construction as an init error,
  * then fetches invocations, runs the handler with the raw event bytes and posts its output or its
- * error, as Lambda's managed Java runtime does for stream handlers. It has no dependencies beyond the
- * JDK and {@code aws-lambda-java-core}, so a cold start loads a few classes instead of a runtime
- * library.
+ * error, as Lambda's managed Java runtime does for stream handlers. It speaks HTTP over a plain
+ * socket and needs only {@code aws-lambda-java-core} (and Jackson's string quoting for error
+ * documents), so a cold start loads a few classes instead of a runtime library.
  */
 public final class LambdaRuntimeClient {
   private final RuntimeApiConnection api;
