@@ -107,7 +107,7 @@ final class FastJsonReader {
       if (b[pos] != '"') {
         throw GIVE_UP;
       }
-      String key = string();
+      String key = key();
       skipWhitespace();
       if (b[pos] != ':') {
         throw GIVE_UP;
@@ -174,20 +174,62 @@ final class FastJsonReader {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c < 0;
   }
 
+  /** A cached key: its bytes and the String made of them (whose hash is then computed once). */
+  private record Key(byte[] bytes, String text) {}
+
+  private static final int KEY_CACHE_SIZE = 1024;
+  /** Object keys seen before; a racy cache of immutable entries, so no lock is needed. */
+  private static final Key[] KEYS = new Key[KEY_CACHE_SIZE];
+  private static final int MAX_CACHED_KEY = 48;
+
+  /**
+   * An object key. Events repeat the same few dozen keys on every request, so plain short keys
+   * come from a cache instead of a new String (and a new hash code) each time.
+   */
+  private String key() {
+    int start = pos + 1;
+    byte[] bytes = b;
+    int i = start;
+    int h = 0;
+    byte c;
+    while ((c = bytes[i]) >= 0x20 && c != '"' && c != '\\') {
+      h = 31 * h + c;
+      i++;
+    }
+    int len = i - start;
+    if (c != '"' || len > MAX_CACHED_KEY) {
+      return string();
+    }
+    int slot = (h ^ (h >>> 10)) & (KEY_CACHE_SIZE - 1);
+    Key k = KEYS[slot];
+    pos = i + 1;
+    if (k != null && java.util.Arrays.equals(k.bytes, 0, k.bytes.length, bytes, start, i)) {
+      return k.text;
+    }
+    byte[] copy = java.util.Arrays.copyOfRange(bytes, start, i);
+    String text = new String(copy, StandardCharsets.ISO_8859_1);
+    KEYS[slot] = new Key(copy, text);
+    return text;
+  }
+
   private String string() {
     int start = ++pos; // opening quote
-    // Fast path: printable ASCII without escapes.
-    while (true) {
-      byte c = b[pos];
-      if (c == '"') {
-        String s = new String(b, start, pos - start, StandardCharsets.ISO_8859_1);
-        pos++;
-        return s;
-      }
-      if (c == '\\' || c < 0x20) {
-        break; // c < 0x20 also covers bytes >= 0x80, which are negative
-      }
-      pos++;
+    // Fast path: printable ASCII without escapes (scanned in a local: the field stays untouched
+    // in the loop, which keeps it tight).
+    byte[] bytes = b;
+    int i = start;
+    // Eight bytes at a time while none of them is a quote, a backslash, a control byte or non-ASCII.
+    int last = bytes.length - Long.BYTES;
+    while (i <= last && plainAscii((long) LONGS.get(bytes, i))) {
+      i += Long.BYTES;
+    }
+    byte c;
+    while ((c = bytes[i]) >= 0x20 && c != '"' && c != '\\') { // bytes >= 0x80 are negative
+      i++;
+    }
+    if (c == '"') {
+      pos = i + 1;
+      return new String(bytes, start, i - start, StandardCharsets.ISO_8859_1);
     }
     return slowString(start);
   }
@@ -197,6 +239,24 @@ final class FastJsonReader {
    * (a request body embedded in an event is one long string of short runs between escapes), which
    * widens to UTF-16 only when a character needs it.
    */
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH = 0x8080808080808080L;
+
+  /**
+   * True when none of the eight bytes in {@code w} is {@code "}, {@code \\}, below 0x20 or above
+   * 0x7f (SWAR: a byte equal to {@code k} becomes zero after XOR with {@code k}, and subtracting one
+   * from a zero byte sets its high bit; any false alarm only sends the word to the byte loop).
+   */
+  static boolean plainAscii(long w) {
+    long quote = w ^ (ONES * '"');
+    long backslash = w ^ (ONES * '\\');
+    long control = w - ONES * 0x20; // borrows set the high bit of bytes below 0x20
+    long found = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | control | w;
+    return (found & HIGH) == 0;
+  }
+
   private String slowString(int start) {
     int n = 0;
     int i = start;

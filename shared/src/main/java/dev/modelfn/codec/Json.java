@@ -3,6 +3,7 @@ package dev.modelfn.codec;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,10 @@ public final class Json {
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           // Numbers dominate inference bodies: Jackson's bundled FastDoubleParser reads them several
           // times faster than Double.parseDouble, with the same results.
-          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build())
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          // ... and writes them with Schubfach (shortest repr that reads back to the same value),
+          // several times faster than Float.toString on Java 17.
+          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   public static final JsonFactory FACTORY = MAPPER.getFactory();
@@ -28,11 +32,9 @@ public final class Json {
     if (length == 0) {
       throw new InvalidInputException("", "a JSON document", "an empty body");
     }
-    if (offset == 0 && length == body.length) {
-      JsonNode fast = FastJsonReader.read(body, offset, length);
-      if (fast != null) {
-        return fast;
-      }
+    JsonNode fast = FastJsonReader.read(body, offset, length);
+    if (fast != null) {
+      return fast;
     }
     try {
       return MAPPER.readTree(body, offset, length);

@@ -13,6 +13,7 @@ import dev.modelfn.model.TensorSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,17 +21,33 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Open Inference Protocol v2 (KServe/Triton) tensor requests and responses.
- * See https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/.
+ * Open Inference Protocol v2 (KServe/Triton) tensor requests and responses, including the binary
+ * tensor data extension: an input with {@code "parameters": {"binary_data_size": n}} and no {@code
+ * data} takes its values from the next {@code n} bytes after the JSON header (little-endian;
+ * {@code BYTES} elements as 4-byte length plus UTF-8), which spares parsing decimal text for large
+ * tensors. See https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/ and
+ * https://github.com/triton-inference-server/server/blob/main/docs/protocol/extension_binary_data.md.
  */
 public final class OipV2Codec {
   private OipV2Codec() {}
+
+  /** The most elements one input tensor may have (64 MiB of FP32); far above any body API Gateway accepts. */
+  static final long MAX_ELEMENTS = 1L << 24;
 
   /** A decoded v2 request: its optional {@code id} and the validated tensors. */
   public record Request(Optional<String> id, InferenceRequest inference) {}
 
   /** Decodes a parsed v2 inference request body, validating it against the signature. */
   public static Request decode(JsonNode body, ModelSignature sig, int maxRows) {
+    return decode(body, sig, maxRows, null);
+  }
+
+  /**
+   * Decodes a v2 request whose JSON header is followed by binary tensor data.
+   *
+   * @param binary the bytes after the JSON header, or null when the request has none
+   */
+  public static Request decode(JsonNode body, ModelSignature sig, int maxRows, ByteBuffer binary) {
     if (!body.isObject()) {
       throw new InvalidInputException("", "a JSON object with an 'inputs' array", Json.describe(body));
     }
@@ -60,7 +77,11 @@ public final class OipV2Codec {
       if (!seen.add(name)) {
         throw new InvalidInputException(ptr + "/name", "each input once", "'" + name + "' again");
       }
-      tensors.add(decodeTensor(in, ptr, spec, maxRows));
+      tensors.add(decodeTensor(in, ptr, spec, maxRows, binary));
+    }
+    if (binary != null && binary.hasRemaining()) {
+      throw new InvalidInputException("/inputs", "binary data exactly as long as the inputs' binary_data_size"
+          + " parameters add up to", binary.remaining() + " bytes more");
     }
     for (TensorSpec spec : sig.inputs()) {
       if (!seen.contains(spec.name())) {
@@ -90,7 +111,7 @@ public final class OipV2Codec {
     return new Request(id, new InferenceRequest(tensors, outputs));
   }
 
-  private static Tensor decodeTensor(JsonNode in, String ptr, TensorSpec spec, int maxRows) {
+  private static Tensor decodeTensor(JsonNode in, String ptr, TensorSpec spec, int maxRows, ByteBuffer binary) {
     String datatype = text(in, "datatype", ptr);
     ElementType type = ElementType.fromOip(datatype).orElseThrow(() -> new InvalidInputException(ptr + "/datatype",
         spec.type().name(), "'" + datatype + "'"));
@@ -120,6 +141,14 @@ public final class OipV2Codec {
             Long.toString(shape[d]));
       }
     }
+    long elements = 1;
+    for (long d : shape) {
+      elements = d > MAX_ELEMENTS ? MAX_ELEMENTS + 1 : elements * d;
+      if (elements > MAX_ELEMENTS) {
+        throw new InvalidInputException(ptr + "/shape", "at most " + MAX_ELEMENTS + " elements in all",
+            shapeNode.toString());
+      }
+    }
     if (spec.batched()) {
       if (shape[0] == 0) {
         throw new InvalidInputException(ptr + "/shape/0", "at least one row", "0");
@@ -127,6 +156,14 @@ public final class OipV2Codec {
       if (shape[0] > maxRows) {
         throw new InvalidInputException(ptr + "/shape/0", "at most " + maxRows + " rows", Long.toString(shape[0]));
       }
+    }
+    JsonNode binarySize = in.path("parameters").get("binary_data_size");
+    if (binarySize != null) {
+      if (in.has("data")) {
+        throw new InvalidInputException(ptr + "/data", "no data: the input's values are binary (binary_data_size)",
+            Json.describe(in.get("data")));
+      }
+      return BinaryTensors.read(spec.name(), type, shape, binarySize, binary, ptr + "/parameters/binary_data_size");
     }
     JsonNode data = in.get("data");
     if (data == null || !data.isArray()) {

@@ -8,7 +8,6 @@ import java.io.IOException;
 public final class TensorJson {
   private TensorJson() {}
 
-  /** Writes elements {@code [from, to)} of {@code t} as a flat JSON array. */
   /** Writes an OIP v2 tensor object: {@code {"name", "datatype", "shape", "data"}} with flat data. */
   public static void writeTensor(JsonGenerator g, Tensor t) throws IOException {
     g.writeStartObject();
@@ -24,6 +23,7 @@ public final class TensorJson {
     g.writeEndObject();
   }
 
+  /** Writes elements {@code [from, to)} of {@code t} as a flat JSON array. */
   public static void writeFlat(JsonGenerator g, Tensor t, int from, int to) throws IOException {
     g.writeStartArray();
     writeElements(g, t, from, to);

@@ -80,13 +80,25 @@ public final class EmfMetrics {
   /** One EMF document: metrics with units plus searchable properties. */
   public final class Entry {
     private final List<String[]> metrics = new ArrayList<>(6);
-    private final List<Double> values = new ArrayList<>(6);
+    /** A Double, or a Long of nanoseconds written as milliseconds. */
+    private final List<Object> values = new ArrayList<>(6);
     private final List<Object[]> properties = new ArrayList<>(4);
 
     /** Adds a metric; {@code unit} is a CloudWatch unit such as {@code Milliseconds} or {@code Count}. */
     public Entry metric(String name, double value, String unit) {
       metrics.add(new String[] {name, unit});
       values.add(value);
+      return this;
+    }
+
+    /**
+     * Adds a duration in milliseconds, given in nanoseconds and written with microsecond precision
+     * ({@code 0.073}): cheaper to format than a double on the request path, and as precise as
+     * CloudWatch is useful.
+     */
+    public Entry millis(String name, long nanos) {
+      metrics.add(new String[] {name, "Milliseconds"});
+      values.add(nanos);
       return this;
     }
 
@@ -110,7 +122,11 @@ public final class EmfMetrics {
         b.append(',');
         JsonText.string(b, metrics.get(i)[0]);
         b.append(':');
-        JsonText.number(b, values.get(i));
+        if (values.get(i) instanceof Long nanos) {
+          JsonText.millis(b, nanos);
+        } else {
+          JsonText.number(b, (Double) values.get(i));
+        }
       }
       for (Object[] p : properties) {
         b.append(',');

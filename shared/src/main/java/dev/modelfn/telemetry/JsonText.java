@@ -38,4 +38,28 @@ final class JsonText {
       b.append(v);
     }
   }
+
+  /** Nanoseconds as milliseconds rounded to the microsecond: {@code 73456} → {@code 0.073}. */
+  static void millis(StringBuilder b, long nanos) {
+    long micros = (Math.abs(nanos) + 500) / 1000;
+    if (nanos < 0 && micros > 0) {
+      b.append('-');
+    }
+    b.append(micros / 1000);
+    long frac = micros % 1000;
+    if (frac != 0) {
+      b.append('.');
+      if (frac < 100) {
+        b.append('0');
+      }
+      if (frac < 10) {
+        b.append('0');
+      }
+      // trailing zeros dropped, as a JSON number reads the same either way
+      while (frac % 10 == 0) {
+        frac /= 10;
+      }
+      b.append(frac);
+    }
+  }
 }

@@ -21,6 +21,9 @@ class DecoderPropertyTest {
     "{\"instances\":[[1,2,3],{\"a\":1,\"b\":2,\"c\":3}]}",
     "[{\"ids\":[1,2],\"mask\":[true,false]}]",
     "a,b,c\n1,2,3\n\"4\",5,6\n",
+    "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,3],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":12}}]}",
+    "{\"inputs\":[{\"name\":\"ids\",\"shape\":[1,2],\"datatype\":\"INT64\",\"parameters\":{\"binary_data_size\":16}},"
+        + "{\"name\":\"mask\",\"shape\":[1,2],\"datatype\":\"BOOL\",\"parameters\":{\"binary_data_size\":2}}]}",
   };
   private static final String TOKENS = "{}[]\",:0123456789.-+eEaAbcnulltruefalse \n\r\\\"NaN\uFEFF";
 
@@ -33,9 +36,9 @@ class DecoderPropertyTest {
     for (int i = 0; i < 20_000; i++) {
       byte[] input = mutate(SEEDS[rng.nextInt(SEEDS.length)], rng);
       for (ModelSignature sig : sigs) {
-        for (int decoder = 0; decoder < 3; decoder++) {
+        for (int decoder = 0; decoder < 4; decoder++) {
           try {
-            decode(decoder, input, sig);
+            decode(decoder, input, sig, rng);
             accepted++;
           } catch (InvalidInputException e) {
             assertThat(e.pointer()).isNotNull();
@@ -52,9 +55,17 @@ class DecoderPropertyTest {
     assertThat(rejected).isPositive();
   }
 
-  private static void decode(int decoder, byte[] input, ModelSignature sig) {
+  private static void decode(int decoder, byte[] input, ModelSignature sig, SplittableRandom rng) {
     switch (decoder) {
       case 0 -> OipV2Codec.decode(Json.parse(input), sig, 8);
+      case 3 -> {
+        // binary tensor data: random bytes of a plausible length after the JSON header
+        byte[] binary = new byte[rng.nextInt(4) == 0 ? rng.nextInt(40) : 12 + 6 * rng.nextInt(2)];
+        for (int i = 0; i < binary.length; i++) {
+          binary[i] = (byte) rng.nextInt(256);
+        }
+        OipV2Codec.decode(Json.parse(input), sig, 8, java.nio.ByteBuffer.wrap(binary));
+      }
       case 1 -> {
         JsonNode root = Json.parse(input);
         InstancesCodec.decode(root.isObject() ? root.get("instances") : root, "/instances", sig, 8);

@@ -58,6 +58,22 @@ class FastJsonReaderTest {
   }
 
   @Test
+  void wordScanAgreesWithTheByteScan() {
+    SplittableRandom rng = new SplittableRandom(8);
+    byte[] interesting = {'"', '\\', 0x1f, 0x20, 0x21, 0x7e, 0x7f, (byte) 0x80, (byte) 0xff, 0, 'a', '!', '#', '[', ']'};
+    for (int n = 0; n < 200_000; n++) {
+      long w = 0;
+      boolean plain = true;
+      for (int k = 0; k < 8; k++) {
+        byte c = rng.nextInt(3) == 0 ? interesting[rng.nextInt(interesting.length)] : (byte) rng.nextInt(256);
+        plain &= c >= 0x20 && c != '"' && c != '\\';
+        w |= (c & 0xffL) << (8 * k);
+      }
+      assertThat(FastJsonReader.plainAscii(w)).as(Long.toHexString(w)).isEqualTo(plain);
+    }
+  }
+
+  @Test
   void rejectsInvalidUtf8InStrings() {
     byte[] b = {'"', 'a', (byte) 0xc3, '"'};
     assertThat(FastJsonReader.read(b, 0, b.length)).isNull();
@@ -74,6 +90,14 @@ class FastJsonReaderTest {
       JsonNode fast = FastJsonReader.read(doc, 0, doc.length);
       assertThat(fast).as(sb.toString()).isNotNull();
       sameAsJackson(doc);
+      // the same document inside a larger array (a JSON header followed by binary data)
+      byte[] framed = new byte[doc.length + 7];
+      framed[0] = '[';
+      framed[1] = '"';
+      System.arraycopy(doc, 0, framed, 3, doc.length);
+      framed[doc.length + 3] = '{';
+      framed[doc.length + 4] = (byte) 0xff;
+      assertThat(FastJsonReader.read(framed, 3, doc.length)).as(sb.toString()).isEqualTo(fast);
       for (int m = 0; m < 5; m++) {
         byte[] mutated = doc.clone();
         int at = rng.nextInt(mutated.length);

@@ -57,6 +57,28 @@ class EmfMetricsTest {
   }
 
   @Test
+  void writesNanosecondDurationsAsMillisecondsToTheMicrosecond() {
+    EmfMetrics m = new EmfMetrics("modelfn", true, Map.of("Model", "fraud"));
+    long[] nanos = {0, 499, 500, 73_456, 1_000_000, 1_050_000, 12_345_678_901L, 5_000, 120_000, -73_456};
+    String[] expected = {"0", "0", "0.001", "0.073", "1", "1.05", "12345.679", "0.005", "0.12", "-0.073"};
+    for (int i = 0; i < nanos.length; i++) {
+      long n = nanos[i];
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream previous = JsonLogger.sink();
+      JsonLogger.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        m.entry().millis("Latency", n).emit();
+      } finally {
+        JsonLogger.setSink(previous);
+      }
+      String line = out.toString(StandardCharsets.UTF_8);
+      assertThat(line).as("%d ns", n).contains("\"Latency\":" + expected[i] + "}");
+      assertThat(Json.parse(line.strip().getBytes(StandardCharsets.UTF_8)).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit")
+          .asText()).isEqualTo("Milliseconds");
+    }
+  }
+
+  @Test
   void writesNothingWhenDisabled() {
     EmfMetrics m = new EmfMetrics("modelfn", false, Map.of("Model", "fraud"));
     assertThat(capture(() -> m.entry().metric("Latency", 1, "Milliseconds").emit())).isEmpty();

@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  * written into a reused direct buffer, a tensor over it, {@code session.run}, output read, tensors
  * closed), alternating in blocks in one JVM. Prints p50/p99 and the p50 ratio per model.
  *
- * <p>Arguments: {@code home=<project dir> mlp=<mlp.onnx> rounds=<n> block=<calls> warmup=<calls>}.
+ * <p>Arguments: {@code home=<project dir> mlp=<mlp.onnx> rounds=<n> block=<calls> warmup=<calls>
+ * cases=fraud-json,mlp-json,mlp-binary}.
  */
 public final class WarmPathBenchmark {
   private WarmPathBenchmark() {}
@@ -39,24 +40,36 @@ public final class WarmPathBenchmark {
     int rounds = Integer.parseInt(Args.one(a, "rounds", "30"));
     int block = Integer.parseInt(Args.one(a, "block", "200"));
     int warmup = Integer.parseInt(Args.one(a, "warmup", "20000"));
+    String cases = Args.one(a, "cases", "fraud-json,mlp-json,mlp-binary");
     PrintStream out = System.out;
     // EMF lines are formatted as on Lambda, then dropped instead of filling the terminal.
     JsonLogger.setSink(new PrintStream(OutputStream.nullOutputStream()));
 
     out.printf("warm path: %d rounds x %d calls each, alternating; times in microseconds%n", rounds, block);
-    out.printf("%-6s %10s %10s %12s %12s %10s%n", "model", "raw p50", "raw p99", "handler p50", "handler p99",
-        "p50 ratio");
-    for (String[] m : List.of(new String[] {"fraud", home.resolve("events/models/fraud/fraud.onnx").toString()},
-        new String[] {"mlp", mlp.toString()})) {
-      Result r = measure(m[0], Path.of(m[1]), rounds, block, warmup);
-      out.printf("%-6s %10.1f %10.1f %12.1f %12.1f %9.2fx%n", m[0], r.rawP50, r.rawP99, r.handlerP50, r.handlerP99,
-          r.handlerP50 / r.rawP50);
+    out.printf("%-13s %10s %10s %12s %12s %10s%n", "model (body)", "raw p50", "raw p99", "handler p50",
+        "handler p99", "p50 ratio");
+    Path fraud = home.resolve("events/models/fraud/fraud.onnx");
+    for (Object[] m : List.of(new Object[] {"fraud", fraud, false}, new Object[] {"mlp", mlp, false},
+        new Object[] {"mlp", mlp, true})) {
+      boolean binary = (boolean) m[2];
+      if (!List.of(cases.split(",")).contains(m[0] + (binary ? "-binary" : "-json"))) {
+        continue;
+      }
+      Result r = measure((String) m[0], (Path) m[1], binary, rounds, block, warmup);
+      out.printf("%-13s %10.1f %10.1f %12.1f %12.1f %9.2fx%n", m[0] + (binary ? " (binary)" : " (json)"), r.rawP50,
+          r.rawP99, r.handlerP50, r.handlerP99, r.handlerP50 / r.rawP50);
     }
   }
 
   record Result(double rawP50, double rawP99, double handlerP50, double handlerP99) {}
 
-  static Result measure(String name, Path model, int rounds, int block, int warmup) throws Exception {
+  /**
+   * Measures one model: the raw call and the handler alternate in blocks on the same row.
+   *
+   * @param binary send the row as OIP v2 binary tensor data (little-endian after a JSON header,
+   *     base64 in the event as API Gateway delivers binary bodies) instead of JSON numbers
+   */
+  static Result measure(String name, Path model, boolean binary, int rounds, int block, int warmup) throws Exception {
     if (!Files.isRegularFile(model)) {
       throw new IllegalArgumentException(model + " does not exist; build it with ./mvnw -pl tests -am process-classes");
     }
@@ -69,7 +82,7 @@ public final class WarmPathBenchmark {
     for (int i = 0; i < width; i++) {
       row[i] = (float) (rng.nextDouble() * 10);
     }
-    byte[] event = event(name, input.name(), row);
+    byte[] event = binary ? binaryEvent(name, input.name(), row) : event(name, input.name(), row);
 
     OrtEnvironment env = OnnxRuntimeEnvironment.get();
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -146,6 +159,22 @@ public final class WarmPathBenchmark {
         Map.of("content-type", List.of("application/json"), "host", List.of("abc123.execute-api.us-east-1.amazonaws.com"),
             "user-agent", List.of("bench")), body.toString().getBytes(StandardCharsets.UTF_8), "203.0.113.10",
         "HTTP/1.1");
+    return HttpApiEvents.event(req, "abc123", HttpApiEvents.newRequestId(), Instant.now());
+  }
+
+  private static byte[] binaryEvent(String model, String input, float[] row) {
+    byte[] header = ("{\"inputs\":[{\"name\":\"" + input + "\",\"shape\":[1," + row.length
+        + "],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":" + row.length * Float.BYTES + "}}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(header.length + row.length * Float.BYTES)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(header);
+    for (float f : row) {
+      body.putFloat(f);
+    }
+    HttpApiEvents.Request req = new HttpApiEvents.Request("POST", "/v2/models/" + model + "/infer", "",
+        Map.of("content-type", List.of("application/octet-stream"), "inference-header-content-length",
+            List.of(Integer.toString(header.length)), "host", List.of("abc123.execute-api.us-east-1.amazonaws.com"),
+            "user-agent", List.of("bench")), body.array(), "203.0.113.10", "HTTP/1.1");
     return HttpApiEvents.event(req, "abc123", HttpApiEvents.newRequestId(), Instant.now());
   }
 

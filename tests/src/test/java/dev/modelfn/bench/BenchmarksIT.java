@@ -17,14 +17,27 @@ class BenchmarksIT {
 
   @Test
   void warmPathBenchmarkMeasuresBothModels() throws Exception {
+    PrintStream sink = dev.modelfn.telemetry.JsonLogger.sink();
+    dev.modelfn.telemetry.JsonLogger.setSink(new PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      measureBoth();
+    } finally {
+      dev.modelfn.telemetry.JsonLogger.setSink(sink);
+    }
+  }
+
+  private static void measureBoth() throws Exception {
     WarmPathBenchmark.Result fraud = WarmPathBenchmark.measure("fraud", HOME.resolve("events/models/fraud/fraud.onnx"),
-        2, 20, 50);
+        false, 2, 20, 50);
     WarmPathBenchmark.Result mlp = WarmPathBenchmark.measure("mlp", Path.of(System.getProperty("modelfn.mlp.path")),
-        2, 20, 50);
+        false, 2, 20, 50);
+    WarmPathBenchmark.Result mlpBinary = WarmPathBenchmark.measure("mlp",
+        Path.of(System.getProperty("modelfn.mlp.path")), true, 2, 20, 50);
     assertThat(fraud.rawP50()).isPositive();
     assertThat(fraud.handlerP50()).isPositive();
     assertThat(mlp.rawP50()).isPositive();
     assertThat(mlp.handlerP50()).isPositive();
+    assertThat(mlpBinary.handlerP50()).isPositive();
   }
 
   @Test

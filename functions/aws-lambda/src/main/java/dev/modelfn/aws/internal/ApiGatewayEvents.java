@@ -121,8 +121,13 @@ public final class ApiGatewayEvents {
       }
       g.writeEndObject();
       boolean text = resp.textual();
-      g.writeStringField("body", text ? new String(resp.body(), StandardCharsets.UTF_8)
-          : Base64.getEncoder().encodeToString(resp.body()));
+      if (text) {
+        // the UTF-8 bytes escaped straight into the output, with no String in between
+        g.writeFieldName("body");
+        g.writeUTF8String(resp.body(), 0, resp.body().length);
+      } else {
+        g.writeBinaryField("body", resp.body()); // standard base64, as API Gateway expects
+      }
       g.writeBooleanField("isBase64Encoded", !text);
       g.writeEndObject();
     } catch (IOException e) {

@@ -26,6 +26,7 @@ import dev.modelfn.telemetry.JsonLogger;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -134,9 +135,13 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       }
       case V2_INFER -> {
         checkModel(m);
-        requireJson(req);
-        JsonNode body = parseBody(req);
-        OipV2Codec.Request decoded = OipV2Codec.decode(body, md.signature(), maxInstances);
+        if (jsonHeaderLength(req) == null) {
+          requireJson(req);
+        } else {
+          checkSize(req);
+        }
+        Body body = body(req);
+        OipV2Codec.Request decoded = OipV2Codec.decode(body.json(), md.signature(), maxInstances, body.binary());
         PredictFunction.Result r = run(decoded.inference(), modelNanos, rows);
         yield HttpResponse.of(200, HttpResponse.JSON,
             OipV2Codec.encode(md, decoded.id().orElse(req.requestId()), r.outputs()), headers);
@@ -162,9 +167,10 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     String ct = mediaType(req.header("content-type").orElse(HttpResponse.JSON));
     checkSize(req);
     boolean csvIn = ct.equals("text/csv");
-    if (!csvIn && !isJson(ct)) {
+    if (!csvIn && !isJson(ct) && jsonHeaderLength(req) == null) {
       throw new UnsupportedMediaTypeException("content type '" + ct
-          + "' is not accepted by /invocations; send application/json or text/csv");
+          + "' is not accepted by /invocations; send application/json, text/csv, or an OIP v2 JSON header with"
+          + " binary tensors and its length in Inference-Header-Content-Length");
     }
     String accept = mediaType(req.header("accept").orElse(csvIn ? HttpResponse.CSV : HttpResponse.JSON));
     boolean csvOut = accept.equals("text/csv") || (accept.equals("*/*") && csvIn);
@@ -178,8 +184,14 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     if (csvIn) {
       inference = CsvCodec.decode(req.body(), 0, req.body().length, md.signature(), maxInstances);
     } else {
-      JsonNode body = Json.parse(req.body());
-      if (body.isArray()) {
+      Body split = body(req);
+      JsonNode body = split.json();
+      if (split.binary() != null) {
+        OipV2Codec.Request decoded = OipV2Codec.decode(body, md.signature(), maxInstances, split.binary());
+        inference = decoded.inference();
+        id = decoded.id().orElse(id);
+        v2 = true;
+      } else if (body.isArray()) {
         inference = InstancesCodec.decode(body, "", md.signature(), maxInstances);
       } else if (body.isObject() && body.has("instances")) {
         inference = InstancesCodec.decode(body.get("instances"), "/instances", md.signature(), maxInstances);
@@ -247,6 +259,45 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
 
   private JsonNode parseBody(HttpRequest req) {
     return Json.parse(req.body());
+  }
+
+  /** The declared length of the JSON header before binary tensor data, or null for an all-JSON body. */
+  private static String jsonHeaderLength(HttpRequest req) {
+    String declared = req.header("inference-header-content-length").orElse(null);
+    String ct = req.header("content-type").orElse("");
+    int at = ct.indexOf("json-header-size=");
+    if (declared == null && at >= 0) {
+      int end = ct.indexOf(';', at);
+      declared = ct.substring(at + "json-header-size=".length(), end < 0 ? ct.length() : end);
+    }
+    return declared;
+  }
+
+  /** A request body: JSON, or a JSON header followed by binary tensor data. */
+  private record Body(JsonNode json, ByteBuffer binary) {}
+
+  /**
+   * Splits off binary tensor data when the request announces a JSON header length: the OIP
+   * {@code Inference-Header-Content-Length} header, or SageMaker Triton's {@code json-header-size}
+   * content-type parameter.
+   */
+  private static Body body(HttpRequest req) {
+    String declared = jsonHeaderLength(req);
+    byte[] b = req.body();
+    if (declared == null) {
+      return new Body(Json.parse(b), null);
+    }
+    int n;
+    try {
+      n = Integer.parseInt(declared.trim());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n <= 0 || n > b.length) {
+      throw new InvalidInputException("", "Inference-Header-Content-Length between 1 and the body's " + b.length
+          + " bytes", "'" + declared + "'");
+    }
+    return new Body(Json.parse(b, 0, n), ByteBuffer.wrap(b, n, b.length - n));
   }
 
   static String mediaType(String contentType) {
@@ -334,11 +385,11 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
 
   private void record(HttpRequest req, Route.Match m, int status, long nanos, long modelNanos, int rows) {
     EmfMetrics.Entry e = metrics.entry()
-        .metric("Latency", nanos / 1e6, "Milliseconds")
+        .millis("Latency", nanos)
         .metric("Errors", status >= 500 ? 1 : 0, "Count")
         .metric("ClientErrors", status >= 400 && status < 500 ? 1 : 0, "Count");
     if (rows > 0) {
-      e.metric("ModelLatency", modelNanos / 1e6, "Milliseconds").metric("Rows", rows, "Count");
+      e.millis("ModelLatency", modelNanos).metric("Rows", rows, "Count");
     }
     e.property("route", routeName(m)).property("status", status).property("request_id", req.requestId()).emit();
     if (log.enabled(JsonLogger.Level.DEBUG)) {

@@ -83,6 +83,69 @@ class PredictHttpFunctionTest {
     assertThat(Json.parse(asJson.body()).at("/predictions").size()).isEqualTo(100);
   }
 
+  /** An OIP v2 JSON header for the fraud model's one row, followed by the row's values as little-endian FP32. */
+  private static byte[] binaryRequest(float[] row, String[] headerOut) {
+    String header = "{\"id\":\"bin-1\",\"inputs\":[{\"name\":\"input\",\"shape\":[1," + row.length
+        + "],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":" + row.length * 4 + "}}]}";
+    headerOut[0] = header;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(header.length() + row.length * 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(header.getBytes(StandardCharsets.US_ASCII));
+    for (float f : row) {
+      b.putFloat(f);
+    }
+    return b.array();
+  }
+
+  private static HttpRequest binary(String path, byte[] body, Map<String, String> headers) {
+    return new HttpRequest("POST", path, headers, Map.of(), body, "req-1");
+  }
+
+  @Test
+  void binaryTensorsAnswerLikeTheJsonForm() {
+    int width = (int) fraud.metadata().signature().inputs().get(0).shape().get(1).longValue();
+    float[] row = new float[width];
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < width; i++) {
+      row[i] = i * 0.5f;
+      data.append(i == 0 ? "" : ",").append(row[i]);
+    }
+    String[] header = new String[1];
+    byte[] body = binaryRequest(row, header);
+    String length = Integer.toString(header[0].length());
+    HttpResponse viaHeader = function.apply(binary("/v2/models/fraud/infer", body,
+        Map.of("content-type", "application/octet-stream", "inference-header-content-length", length)));
+    HttpResponse viaContentType = function.apply(binary("/invocations", body, Map.of("content-type",
+        "application/vnd.sagemaker-triton.binary+json;json-header-size=" + length)));
+    HttpResponse json = function.apply(request("POST", "/v2/models/fraud/infer", "application/json",
+        "{\"id\":\"bin-1\",\"inputs\":[{\"name\":\"input\",\"shape\":[1," + width
+            + "],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}"));
+    assertThat(viaHeader.status()).isEqualTo(200);
+    assertThat(viaContentType.status()).isEqualTo(200);
+    JsonNode expected = Json.parse(json.body());
+    assertThat(Json.parse(viaHeader.body())).isEqualTo(expected);
+    assertThat(Json.parse(viaContentType.body()).get("outputs")).isEqualTo(expected.get("outputs"));
+  }
+
+  @Test
+  void binaryBodiesWithoutOrWithABadHeaderLengthAreRefused() {
+    String[] header = new String[1];
+    byte[] body = binaryRequest(new float[16], header);
+    HttpResponse noLength = function.apply(binary("/v2/models/fraud/infer", body,
+        Map.of("content-type", "application/octet-stream")));
+    assertThat(noLength.status()).isEqualTo(415);
+    for (String bad : List.of("0", "-3", "abc", Integer.toString(body.length + 1))) {
+      HttpResponse r = function.apply(binary("/v2/models/fraud/infer", body,
+          Map.of("content-type", "application/octet-stream", "inference-header-content-length", bad)));
+      assertThat(r.status()).as(bad).isEqualTo(400);
+      assertThat(Json.parse(r.body()).get("expected").asText()).startsWith("Inference-Header-Content-Length");
+    }
+    HttpResponse cut = function.apply(binary("/v2/models/fraud/infer", java.util.Arrays.copyOf(body, body.length - 4),
+        Map.of("content-type", "application/octet-stream", "inference-header-content-length",
+            Integer.toString(header[0].length()))));
+    assertThat(cut.status()).isEqualTo(400);
+    assertThat(Json.parse(cut.body()).get("pointer").asText()).isEqualTo("/inputs/0/parameters/binary_data_size");
+  }
+
   @Test
   void headAnswersLikeGetWithoutABody() {
     HttpResponse get = function.apply(request("GET", "/v2/models/fraud", null, null));
