@@ -1,0 +1,378 @@
+package dev.modelfn.local.cloud;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelfn.local.lambda.LocalAccount;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The local cloud: S3 (S3Mock), SQS (ElasticMQ) and Kinesis (kinesis-mock) as child processes on
+ * loopback, one edge endpoint in front of them, the resources of a {@link CloudConfig}, and S3
+ * event notifications. Every client, the SDK's and the AWS CLI's, talks to the edge.
+ */
+public final class LocalCloud implements AutoCloseable {
+  public static final Set<String> SERVICES = Set.of("s3", "sqs", "kinesis");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param cacheDir installed servers (the npm package), kept between runs
+   * @param runDir this run's logs and, without persistence, its data (emptied on start)
+   * @param dataDir where S3 objects and Kinesis records persist across restarts; null for none
+   */
+  public record Options(String host, int edgePort, Path home, Path cacheDir, Path runDir, Path dataDir, Path java,
+      Set<String> services, Consumer<String> log) {}
+
+  /** One row of the status table. */
+  public record Status(String service, String endpoint, String detail) {}
+
+  private final Options options;
+  private final CloudConfig config;
+  private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
+  private final Map<String, Integer> backendPorts = new LinkedHashMap<>();
+  private final List<Status> status = new ArrayList<>();
+  private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 16);
+  private EdgeRouter edge;
+  private S3Client s3Direct;
+  private SqsClient sqs;
+  private Duration startDuration = Duration.ZERO;
+
+  public LocalCloud(Options options, CloudConfig config) {
+    // servers run in the project folder: every path they get is absolute
+    this.options = new Options(options.host(), options.edgePort(), abs(options.home()), abs(options.cacheDir()),
+        abs(options.runDir()), options.dataDir() == null ? null : abs(options.dataDir()), options.java(),
+        options.services(), options.log());
+    this.config = config;
+  }
+
+  /**
+   * Starts the servers (in parallel), the edge, and creates the resources.
+   *
+   * @throws ServerStartException when a server cannot start (the others are stopped again)
+   * @throws dev.modelfn.local.apigw.PortInUseException when the edge port is taken
+   */
+  public void start() throws IOException {
+    long t0 = System.nanoTime();
+    Path logs = options.runDir().resolve("logs");
+    Path java = options.java();
+    String edgeUrl = "http://" + (options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host()) + ":"
+        + options.edgePort();
+    // Bind the edge first: a taken port is reported before anything starts.
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String s : List.of("s3", "sqs", "kinesis")) {
+      if (options.services().contains(s)) {
+        ports.put(s, Servers.freePort());
+      }
+    }
+    edge = new EdgeRouter(options.host(), options.edgePort(), ports, options.log(), this::s3Written);
+    try {
+      List<ServerProcess.Spec> specs = new ArrayList<>();
+      if (ports.containsKey("s3")) {
+        Path root = options.dataDir() != null ? options.dataDir().resolve("s3") : options.runDir().resolve("s3");
+        if (options.dataDir() == null) {
+          deleteTree(root);
+        }
+        Files.createDirectories(root);
+        specs.add(Servers.s3(options.home(), java, ports.get("s3"), root, options.dataDir() != null, logs));
+      }
+      if (ports.containsKey("sqs")) {
+        specs.add(Servers.sqs(options.home(), java, ports.get("sqs"), edgeUrl, logs));
+      }
+      if (ports.containsKey("kinesis")) {
+        Path pkg = Servers.installKinesisLocal(options.cacheDir(), options.log());
+        Path data = options.dataDir() == null ? null : Files.createDirectories(options.dataDir().resolve("kinesis"));
+        specs.add(Servers.kinesis(options.home(), pkg, ports.get("kinesis"), data, logs));
+      }
+      List<CompletableFuture<Void>> starting = new ArrayList<>();
+      for (ServerProcess.Spec spec : specs) {
+        ServerProcess p = new ServerProcess(spec);
+        servers.put(spec.name(), p);
+        starting.add(CompletableFuture.runAsync(p::start));
+      }
+      for (CompletableFuture<Void> f : starting) {
+        try {
+          f.join();
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+      }
+      backendPorts.putAll(ports);
+      edge.start();
+      createResources(URI.create("http://127.0.0.1:" + edge.port()));
+    } catch (RuntimeException | IOException e) {
+      close();
+      throw e;
+    }
+    startDuration = Duration.ofNanos(System.nanoTime() - t0);
+    status.add(0, new Status("edge", edgeUrl, "AWS endpoint for " + String.join(", ", ports.keySet())
+        + " (routes by SigV4 credential scope)"));
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + edge.port());
+  }
+
+  public Duration startDuration() {
+    return startDuration;
+  }
+
+  public List<Status> status() {
+    return List.copyOf(status);
+  }
+
+  public CloudConfig config() {
+    return config;
+  }
+
+  /** The pid of each server process. */
+  public Map<String, Long> pids() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    servers.forEach((k, v) -> v.pid().ifPresent(p -> m.put(k, p)));
+    return m;
+  }
+
+  /** Env vars for anything that should use this cloud: endpoint, region and credentials. */
+  public Map<String, String> clientEnvironment() {
+    return Map.of("AWS_ENDPOINT_URL", endpoint().toString(), "AWS_REGION", LocalAccount.REGION,
+        "AWS_DEFAULT_REGION", LocalAccount.REGION, "AWS_ACCESS_KEY_ID", LocalAccount.ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY", LocalAccount.SECRET_ACCESS_KEY);
+  }
+
+  public String queueUrl(String name) {
+    return endpoint() + "/" + LocalAccount.ID + "/" + name;
+  }
+
+  static StaticCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalAccount.ACCESS_KEY_ID,
+        LocalAccount.SECRET_ACCESS_KEY));
+  }
+
+  public S3Client s3Client() {
+    return S3Client.builder().endpointOverride(endpoint()).region(Region.of(LocalAccount.REGION))
+        .credentialsProvider(credentials()).forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  public SqsClient sqsClient() {
+    return SqsClient.builder().endpointOverride(endpoint()).region(Region.of(LocalAccount.REGION))
+        .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  public KinesisClient kinesisClient() {
+    return KinesisClient.builder().endpointOverride(endpoint()).region(Region.of(LocalAccount.REGION))
+        .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  private void createResources(URI edgeUri) {
+    if (backendPorts.containsKey("s3")) {
+      s3Direct = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + backendPorts.get("s3")))
+          .region(Region.of(LocalAccount.REGION)).credentialsProvider(credentials()).forcePathStyle(true)
+          .httpClient(UrlConnectionHttpClient.create()).build();
+      try (S3Client s3 = s3Client()) {
+        for (CloudConfig.Bucket b : config.buckets()) {
+          try {
+            s3.createBucket(r -> r.bucket(b.name()));
+          } catch (BucketAlreadyOwnedByYouException e) {
+            // kept from an earlier run (persistence)
+          }
+          status.add(new Status("s3", edgeUri + "/" + b.name(), "bucket " + b.name() + notificationText(b)));
+        }
+      }
+    }
+    if (backendPorts.containsKey("sqs")) {
+      sqs = sqsClient();
+      // dead-letter queues first: a redrive policy names its target's ARN
+      List<CloudConfig.Queue> ordered = new ArrayList<>(config.queues());
+      ordered.sort((a, b) -> Boolean.compare(a.deadLetter() != null, b.deadLetter() != null));
+      for (CloudConfig.Queue q : ordered) {
+        Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
+        if (q.fifo()) {
+          attrs.put(QueueAttributeName.FIFO_QUEUE, "true");
+          attrs.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true");
+        }
+        if (q.visibilityTimeoutSeconds() != null) {
+          attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, q.visibilityTimeoutSeconds().toString());
+        }
+        if (q.deadLetter() != null) {
+          attrs.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + queueArn(q.deadLetter().queue())
+              + "\",\"maxReceiveCount\":\"" + q.deadLetter().maxReceiveCount() + "\"}");
+        }
+        sqs.createQueue(r -> r.queueName(q.name()).attributes(attrs));
+        status.add(new Status("sqs", queueUrl(q.name()), "queue " + q.name() + (q.deadLetter() != null
+            ? " (dead letters to " + q.deadLetter().queue() + " after " + q.deadLetter().maxReceiveCount() + " receives)"
+            : "")));
+      }
+    }
+    if (backendPorts.containsKey("kinesis")) {
+      try (KinesisClient kinesis = kinesisClient()) {
+        for (CloudConfig.Stream s : config.streams()) {
+          int shards = s.shards() == null ? 1 : s.shards();
+          try {
+            kinesis.createStream(r -> r.streamName(s.name()).shardCount(shards));
+          } catch (ResourceInUseException e) {
+            // kept from an earlier run (persistence)
+          }
+          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (kinesis.describeStreamSummary(r -> r.streamName(s.name())).streamDescriptionSummary().streamStatus()
+              != StreamStatus.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+              throw new ServerStartException("stream " + s.name() + " did not become ACTIVE in 30 s");
+            }
+            sleep(50);
+          }
+          status.add(new Status("kinesis", "stream " + s.name(), shards + " shard" + (shards == 1 ? "" : "s")));
+        }
+      }
+    }
+  }
+
+  private static String notificationText(CloudConfig.Bucket b) {
+    StringBuilder sb = new StringBuilder();
+    for (CloudConfig.Notification n : b.notifications()) {
+      sb.append(sb.length() == 0 ? ": " : "; ").append("new objects under ").append(n.prefix() == null ? "/" : n.prefix())
+          .append(n.suffix() == null ? "" : " ending in " + n.suffix()).append(" -> ")
+          .append(n.queue() != null ? "queue " + n.queue() : "function " + n.function());
+    }
+    return sb.toString();
+  }
+
+  public static String queueArn(String name) {
+    return "arn:aws:sqs:" + LocalAccount.REGION + ":" + LocalAccount.ID + ":" + name;
+  }
+
+  /** S3 event notifications: the edge saw an object written. */
+  private void s3Written(EdgeRouter.S3Write w) {
+    for (CloudConfig.Bucket b : config.buckets()) {
+      if (!b.name().equals(w.bucket())) {
+        continue;
+      }
+      for (CloudConfig.Notification n : b.notifications()) {
+        if ((n.prefix() != null && !w.key().startsWith(n.prefix()))
+            || (n.suffix() != null && !w.key().endsWith(n.suffix()))) {
+          continue;
+        }
+        HeadObjectResponse head = s3Direct.headObject(r -> r.bucket(w.bucket()).key(w.key()));
+        String event = s3Event(w, head.contentLength(), head.eTag(), head.versionId());
+        if (n.queue() != null) {
+          sqs.sendMessage(r -> r.queueUrl(queueUrl(n.queue())).messageBody(event));
+          options.log().accept("s3: " + w.eventName() + " s3://" + w.bucket() + "/" + w.key() + " -> queue " + n.queue());
+        } else {
+          functionNotifier.accept(n.function(), event);
+        }
+      }
+    }
+  }
+
+  private volatile java.util.function.BiConsumer<String, String> functionNotifier = (f, e) -> { };
+
+  /** Where S3 notifications for functions go (asynchronous invocations), once functions run. */
+  public void onFunctionNotification(java.util.function.BiConsumer<String, String> notifier) {
+    this.functionNotifier = notifier;
+  }
+
+  /** An S3 event as S3 delivers it to queues and functions (event version 2.1). */
+  String s3Event(EdgeRouter.S3Write w, Long size, String eTag, String versionId) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode records = root.putArray("Records");
+    ObjectNode r = records.addObject();
+    r.put("eventVersion", "2.1").put("eventSource", "aws:s3").put("awsRegion", LocalAccount.REGION)
+        .put("eventTime", Instant.now().toString()).put("eventName", w.eventName());
+    r.putObject("userIdentity").put("principalId", "AWS:" + LocalAccount.ID);
+    r.putObject("requestParameters").put("sourceIPAddress", w.sourceIp());
+    r.putObject("responseElements").put("x-amz-request-id", Long.toHexString(sequencer.get()).toUpperCase())
+        .put("x-amz-id-2", "modelfn-local");
+    ObjectNode s3 = r.putObject("s3");
+    s3.put("s3SchemaVersion", "1.0").put("configurationId", "modelfn-local");
+    ObjectNode bucket = s3.putObject("bucket");
+    bucket.put("name", w.bucket());
+    bucket.putObject("ownerIdentity").put("principalId", LocalAccount.ID);
+    bucket.put("arn", "arn:aws:s3:::" + w.bucket());
+    ObjectNode object = s3.putObject("object");
+    object.put("key", eventKey(w.key()));
+    if (size != null) {
+      object.put("size", size);
+    }
+    if (eTag != null) {
+      object.put("eTag", eTag.replace("\"", ""));
+    }
+    if (versionId != null) {
+      object.put("versionId", versionId);
+    }
+    object.put("sequencer", String.format("%016X", sequencer.incrementAndGet()));
+    return root.toString();
+  }
+
+  /** Keys in S3 events are URL-encoded as in a form ({@code +} for space), slashes kept. */
+  static String eventKey(String key) {
+    return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+  }
+
+  private static Path abs(Path p) {
+    return p.toAbsolutePath().normalize();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Stops the edge and every server; idempotent. */
+  @Override
+  public void close() {
+    if (edge != null) {
+      edge.close();
+    }
+    if (sqs != null) {
+      sqs.close();
+    }
+    if (s3Direct != null) {
+      s3Direct.close();
+    }
+    List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    for (ServerProcess p : servers.values()) {
+      stopping.add(CompletableFuture.runAsync(p::close));
+    }
+    stopping.forEach(CompletableFuture::join);
+  }
+}
