@@ -64,7 +64,7 @@ public final class EdgeRouter implements AutoCloseable {
    */
   public EdgeRouter(String host, int port, Map<String, Integer> backends, Consumer<String> log,
       Consumer<S3Write> s3Writes) throws IOException {
-    this.backends = new LinkedHashMap<>(backends);
+    this.backends = java.util.Collections.synchronizedMap(new LinkedHashMap<>(backends));
     this.log = log;
     this.s3Writes = s3Writes;
     ServerSocket s = new ServerSocket();
@@ -85,6 +85,11 @@ public final class EdgeRouter implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /** Routes requests for {@code service} to a server on 127.0.0.1:{@code port} from now on. */
+  public void route(String service, int port) {
+    backends.put(service, port);
   }
 
   public void start() {
@@ -162,7 +167,7 @@ public final class EdgeRouter implements AutoCloseable {
       req.copyBody(in, null, false, false, 0);
       StringBuilder body = new StringBuilder("{\"services\":{");
       int i = 0;
-      for (Map.Entry<String, Integer> b : backends.entrySet()) {
+      for (Map.Entry<String, Integer> b : new LinkedHashMap<>(backends).entrySet()) {
         body.append(i++ > 0 ? "," : "").append('"').append(b.getKey()).append("\":\"")
             .append(ServerProcess.accepts(b.getValue()) ? "running" : "down").append('"');
       }
@@ -290,7 +295,7 @@ public final class EdgeRouter implements AutoCloseable {
   private void unknownService(HttpHead req, Optional<String> service, OutputStream out) throws IOException {
     String message = service.isPresent()
         ? "The local cloud does not run the '" + service.get() + "' service; it runs " + String.join(", ",
-            backends.keySet()) + "."
+            new LinkedHashMap<>(backends).keySet()) + "."
         : "The request names no service: sign it with AWS Signature Version 4 (any credentials, e.g. test/test)"
             + " so that its credential scope says which service it is for.";
     String ct = req.header("content-type").orElse("");

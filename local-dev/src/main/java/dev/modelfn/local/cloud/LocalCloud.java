@@ -61,6 +61,9 @@ public final class LocalCloud implements AutoCloseable {
   private final List<Status> status = new ArrayList<>();
   private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 16);
   private EdgeRouter edge;
+  private LambdaService lambda;
+  private final List<Runnable> stopTriggers = new ArrayList<>();
+  private KinesisClient kinesisPoller;
   private S3Client s3Direct;
   private SqsClient sqs;
   private Duration startDuration = Duration.ZERO;
@@ -127,6 +130,12 @@ public final class LocalCloud implements AutoCloseable {
       backendPorts.putAll(ports);
       edge.start();
       createResources(URI.create("http://127.0.0.1:" + edge.port()));
+      lambda = new LambdaService(options.log());
+      edge.route("lambda", lambda.port());
+      for (CloudConfig.Function f : config.functions()) {
+        addFunction(f);
+      }
+      startTriggers();
     } catch (RuntimeException | IOException e) {
       close();
       throw e;
@@ -284,17 +293,82 @@ public final class LocalCloud implements AutoCloseable {
           sqs.sendMessage(r -> r.queueUrl(queueUrl(n.queue())).messageBody(event));
           options.log().accept("s3: " + w.eventName() + " s3://" + w.bucket() + "/" + w.key() + " -> queue " + n.queue());
         } else {
-          functionNotifier.accept(n.function(), event);
+          notifyFunction(n.function(), event);
         }
       }
     }
   }
 
-  private volatile java.util.function.BiConsumer<String, String> functionNotifier = (f, e) -> { };
+  private void notifyFunction(String function, String event) {
+    lambda.invokeAsync(function, event.getBytes(StandardCharsets.UTF_8));
+    options.log().accept("s3: object created -> function " + function + " (asynchronous invocation)");
+  }
 
-  /** Where S3 notifications for functions go (asynchronous invocations), once functions run. */
-  public void onFunctionNotification(java.util.function.BiConsumer<String, String> notifier) {
-    this.functionNotifier = notifier;
+  /** The functions of this cloud, for the Lambda API and triggers. */
+  public LambdaService lambda() {
+    return lambda;
+  }
+
+  /** The env vars every function of this cloud gets: the endpoint, region and credentials. */
+  public Map<String, String> functionEnvironment() {
+    return clientEnvironment();
+  }
+
+  /**
+   * Adds a function built elsewhere (local-dev/up's model endpoint) to the Lambda API.
+   *
+   * @param logs the sink the function was built with, from {@link LambdaService#capture}
+   */
+  public void addFunction(dev.modelfn.local.lambda.LocalLambdaFunction function, LambdaService.LogCapture logs) {
+    lambda.add(function, logs);
+    status.add(new Status("lambda", function.spec().name(), function.spec().handler()));
+  }
+
+  private void addFunction(CloudConfig.Function f) {
+    Path code = options.home().resolve(f.code());
+    Map<String, String> env = new LinkedHashMap<>(clientEnvironment());
+    env.putAll(f.environment());
+    var spec = new dev.modelfn.local.lambda.FunctionSpec(f.name(), f.handler(), code, env,
+        f.memoryMb() == null ? 1024 : f.memoryMb(), Duration.ofSeconds(f.timeoutSeconds() == null ? 30
+            : f.timeoutSeconds()), List.of());
+    LambdaService.LogCapture logs = LambdaService.capture(line -> options.log().accept("[" + f.name() + "] " + line));
+    var function = new dev.modelfn.local.lambda.LocalLambdaFunction(spec,
+        options.home().resolve("local-dev/target/lambda-runtime"), options.cacheDir(), options.java(),
+        LocalAccount.REGION, logs);
+    addFunction(function, logs);
+  }
+
+  private void startTriggers() {
+    for (CloudConfig.Trigger t : config.triggers()) {
+      if (t.queue() != null) {
+        SqsTrigger trigger = new SqsTrigger(sqsClient(), t.queue(), queueUrl(t.queue()), t, lambda, options.log());
+        thread("sqs-trigger-" + t.queue(), trigger);
+        stopTriggers.add(trigger::stop);
+        status.add(new Status("trigger", "queue " + t.queue(), "-> " + t.function() + " (batch "
+            + (t.batchSize() == null ? 10 : t.batchSize()) + (Boolean.TRUE.equals(t.reportBatchItemFailures())
+                ? ", ReportBatchItemFailures" : "") + ")"));
+      } else {
+        if (kinesisPoller == null) {
+          kinesisPoller = kinesisClient();
+        }
+        String onFailure = t.onFailureQueue() == null ? null : queueUrl(t.onFailureQueue());
+        for (var shard : kinesisPoller.listShards(r -> r.streamName(t.stream())).shards()) {
+          KinesisTrigger trigger = new KinesisTrigger(kinesisPoller, sqs, t.stream(), shard.shardId(), t, lambda,
+              onFailure, options.log());
+          thread("kinesis-trigger-" + t.stream() + "-" + shard.shardId(), trigger);
+          stopTriggers.add(trigger::stop);
+        }
+        status.add(new Status("trigger", "stream " + t.stream(), "-> " + t.function() + " (per shard, batch "
+            + (t.batchSize() == null ? 100 : t.batchSize()) + (t.onFailureQueue() != null ? ", on failure -> "
+                + t.onFailureQueue() : "") + ")"));
+      }
+    }
+  }
+
+  private static void thread(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
   }
 
   /** An S3 event as S3 delivers it to queues and functions (event version 2.1). */
@@ -360,8 +434,15 @@ public final class LocalCloud implements AutoCloseable {
   /** Stops the edge and every server; idempotent. */
   @Override
   public void close() {
+    stopTriggers.forEach(Runnable::run);
+    if (lambda != null) {
+      lambda.close();
+    }
     if (edge != null) {
       edge.close();
+    }
+    if (kinesisPoller != null) {
+      kinesisPoller.close();
     }
     if (sqs != null) {
       sqs.close();

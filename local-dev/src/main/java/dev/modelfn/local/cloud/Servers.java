@@ -86,7 +86,8 @@ final class Servers {
     String version = KINESIS_LOCAL.substring(KINESIS_LOCAL.indexOf('@') + 1);
     try {
       if (Files.isRegularFile(pkg.resolve("main.js"))
-          && Files.readString(pkg.resolve("package.json")).contains("\"version\": \"" + version + "\"")) {
+          && Files.readString(pkg.resolve("package.json")).replaceAll("\\s", "").contains("\"version\":\""
+              + version + "\"")) {
         return pkg;
       }
       Files.createDirectories(prefix);
