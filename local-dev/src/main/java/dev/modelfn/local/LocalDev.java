@@ -2,6 +2,10 @@ package dev.modelfn.local;
 
 import dev.modelfn.local.apigw.LocalHttpApi;
 import dev.modelfn.local.apigw.PortInUseException;
+import dev.modelfn.local.cloud.CloudConfig;
+import dev.modelfn.local.cloud.LambdaService;
+import dev.modelfn.local.cloud.LocalCloud;
+import dev.modelfn.local.cloud.ServerStartException;
 import dev.modelfn.local.lambda.FunctionInitException;
 import dev.modelfn.local.lambda.FunctionSpec;
 import dev.modelfn.local.lambda.LocalAccount;
@@ -23,9 +27,12 @@ import picocli.CommandLine.Option;
 /** {@code local-dev/up}: serves a model over HTTP through the Lambda handler that production runs. */
 @Command(name = "local-dev/up", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Serves an ONNX model at http://HOST:PORT exactly as the deployed function does: each request becomes an",
-        "API Gateway HTTP API (payload 2.0) event for dev.modelfn.aws.PredictHttpHandler, run from the Lambda",
-        "deployment package under the AWS Lambda Java runtime client in its own JVM. Ctrl-C stops everything."})
+        "Starts the local cloud and serves an ONNX model at http://HOST:PORT exactly as the deployed function",
+        "does: each request becomes an API Gateway HTTP API (payload 2.0) event for",
+        "dev.modelfn.aws.PredictHttpHandler, run from the Lambda deployment package under the AWS Lambda Java",
+        "runtime client in its own JVM. The local cloud: S3, SQS and Kinesis servers behind one AWS endpoint",
+        "(--edge-port), the resources, functions and triggers of local-dev/cloud.json, and the Lambda API.",
+        "Ctrl-C or SIGTERM stops everything."})
 public final class LocalDev implements Callable<Integer> {
   static final String PREDICT_HANDLER = "dev.modelfn.aws.PredictHttpHandler::handleRequest";
 
@@ -75,18 +82,40 @@ public final class LocalDev implements Callable<Integer> {
   @Option(names = "--quiet", description = "do not print the access log")
   boolean quiet;
 
+  @Option(names = "--edge-port", defaultValue = "4566",
+      description = "port of the local cloud's AWS endpoint for S3, SQS, Kinesis and Lambda (default: ${DEFAULT-VALUE})")
+  int edgePort;
+
+  @Option(names = "--services", defaultValue = "s3,sqs,kinesis", split = ",", paramLabel = "LIST",
+      description = "servers of the local cloud to start (default: ${DEFAULT-VALUE})")
+  List<String> services;
+
+  @Option(names = "--no-cloud", description = "serve the model only: no S3, SQS, Kinesis or edge endpoint")
+  boolean noCloud;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "the local cloud's resources: buckets, queues, streams, functions, triggers"
+          + " (default: local-dev/cloud.json)")
+  Path config;
+
+  @Option(names = "--persist",
+      description = "keep S3 objects and Kinesis records across restarts in local-dev/.data (git-ignored)")
+  boolean persist;
+
   private final PrintStream out;
 
   LocalDev(PrintStream out) {
     this.out = out;
   }
 
+  /** {@code up [options]} or {@code invoke FUNCTION --event FILE [options]}; {@code up} when neither is given. */
   public static void main(String[] args) {
     List<String> rest = new ArrayList<>(List.of(args));
-    if (!rest.isEmpty() && rest.get(0).equals("up")) {
-      rest.remove(0);
-    }
-    int code = new CommandLine(new LocalDev(System.out)).execute(rest.toArray(String[]::new));
+    String command = !rest.isEmpty() && (rest.get(0).equals("up") || rest.get(0).equals("invoke")) ? rest.remove(0)
+        : "up";
+    CommandLine cli = command.equals("invoke") ? new CommandLine(new LocalInvoke(System.out, System.err))
+        : new CommandLine(new LocalDev(System.out));
+    int code = cli.execute(rest.toArray(String[]::new));
     if (code != 0) {
       System.exit(code);
     }
@@ -138,23 +167,88 @@ public final class LocalDev implements Callable<Integer> {
     }
     PrintStream log = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
 
+    // A taken HTTP port is reported before the local cloud spends seconds starting.
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+    } catch (java.net.BindException e) {
+      System.err.println("local-dev: " + new PortInUseException(host, port).getMessage());
+      return 2;
+    }
+    LocalCloud cloud = null;
+    if (!noCloud) {
+      for (String s : services) {
+        if (!LocalCloud.SERVICES.contains(s)) {
+          System.err.println("local-dev: --services " + s + ": expected some of " + String.join(",", LocalCloud.SERVICES));
+          return 2;
+        }
+      }
+      Path cfgFile = config != null ? config : home.resolve("local-dev/cloud.json");
+      CloudConfig cfg;
+      try {
+        cfg = CloudConfig.read(cfgFile);
+      } catch (IllegalArgumentException e) {
+        System.err.println("local-dev: " + e.getMessage());
+        return 2;
+      }
+      Path cache = home.resolve("local-dev/.cache");
+      cloud = new LocalCloud(new LocalCloud.Options(host, edgePort, home, cache, cache.resolve("run"),
+          persist ? home.resolve("local-dev/.data") : null, javaExe, new java.util.LinkedHashSet<>(services),
+          line -> out.println("[cloud] " + line)), cfg);
+      LocalCloud starting = cloud;
+      Thread early = new Thread(starting::close, "local-dev-early-shutdown");
+      Runtime.getRuntime().addShutdownHook(early);
+      try {
+        cloud.start();
+      } catch (PortInUseException e) {
+        System.err.println("local-dev: " + e.getMessage().replace("--port", "--edge-port"));
+        return 2;
+      } catch (ServerStartException | IllegalArgumentException e) {
+        System.err.println("local-dev: " + e.getMessage());
+        return 3;
+      }
+      Runtime.getRuntime().removeShutdownHook(early);
+      functionEnv.putAll(cloud.functionEnvironment());
+      functionEnv.putAll(env); // the user's -e wins
+      try {
+        spec = new FunctionSpec(spec.name(), spec.handler(), spec.code(), functionEnv, spec.memoryMb(), spec.timeout(),
+            spec.jvmOptions());
+      } catch (IllegalArgumentException e) {
+        System.err.println("local-dev: " + e.getMessage());
+        cloud.close();
+        return 2;
+      }
+    }
+
     LocalLambdaFunction function;
     LocalHttpApi api;
+    FunctionSpec fspec = spec;
+    LambdaService.LogCapture logs = LambdaService.capture(line -> out.println("[" + fspec.name() + "] " + line));
     try {
       function = new LocalLambdaFunction(spec, target.resolve("lambda-runtime"), home.resolve("local-dev/.cache"),
-          javaExe, LocalAccount.REGION, line -> out.println("[" + spec.name() + "] " + line), launch);
+          javaExe, LocalAccount.REGION, logs, launch);
       api = new LocalHttpApi(host, port, function, line -> log.println("[http] " + line));
     } catch (PortInUseException | IllegalArgumentException e) {
       System.err.println("local-dev: " + e.getMessage());
+      if (cloud != null) {
+        cloud.close();
+      }
       return 2;
     }
+    LocalCloud running = cloud;
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       api.close();
       function.close();
+      if (running != null) {
+        running.close();
+      }
       stopped.countDown();
     }, "local-dev-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    if (cloud != null) {
+      cloud.addFunction(function, logs);
+    }
     try {
       function.start();
     } catch (FunctionInitException e) {
@@ -163,10 +257,29 @@ public final class LocalDev implements Callable<Integer> {
     }
     api.start();
     String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port();
-    out.printf("%n  %-10s %-34s %s%n", "service", "endpoint", "serves");
-    out.printf("  %-10s %-34s %s%n", "http-api", base, "$default -> " + spec.name());
-    out.printf("  %-10s %-34s %s%n", "lambda", spec.name() + " (pid " + function.pid().orElse(-1) + ")",
-        spec.handler() + " (" + runtime + " runtime), " + modelName + " from " + functionEnv.get("MODELFN_MODEL_URI"));
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"service", "endpoint", "resources"});
+    rows.add(new String[] {"http-api", base, "$default -> " + spec.name()});
+    rows.add(new String[] {"lambda", spec.name() + " (pid " + function.pid().orElse(-1) + ")", spec.handler() + " ("
+        + runtime + " runtime), " + modelName + " from " + functionEnv.get("MODELFN_MODEL_URI")});
+    if (cloud != null) {
+      for (LocalCloud.Status st : cloud.status()) {
+        rows.add(new String[] {st.service(), st.endpoint(), st.detail()});
+      }
+    }
+    int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(8);
+    int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(8);
+    out.println();
+    for (String[] r : rows) {
+      out.printf("  %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
+    }
+    if (cloud != null) {
+      for (LocalCloud.Status st : cloud.status()) {
+        out.printf("  %-10s %-44s %s%n", st.service(), st.endpoint(), st.detail());
+      }
+      out.printf("%nlocal cloud started in %.1f s (servers in parallel, resources created); logs in %s%n",
+          cloud.startDuration().toMillis() / 1000.0, home.resolve("local-dev/.cache/run/logs"));
+    }
     out.printf("%nmodelfn local-dev ready at %s in %.1f s (function init %.1f s). Try:%n", base,
         (System.nanoTime() - t0) / 1e9, function.lastInitDuration().toMillis() / 1000.0);
     out.printf("  curl -s %s/v2/models/%s%n", base, modelName);
@@ -176,6 +289,12 @@ public final class LocalDev implements Callable<Integer> {
     } else {
       out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '{\"inputs\":[...]}'%n",
           base, modelName);
+    }
+    if (cloud != null) {
+      out.printf("  aws --endpoint-url %s s3 ls        # credentials: any, e.g. AWS_ACCESS_KEY_ID=test"
+          + " AWS_SECRET_ACCESS_KEY=test%n", cloud.endpoint());
+      out.printf("  aws --endpoint-url %s lambda invoke --function-name %s --payload fileb://events/http/api-v2/"
+          + "model-metadata.json out.json%n", cloud.endpoint(), spec.name());
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();

@@ -52,11 +52,12 @@ class LocalDevUpIT {
   private static Up up;
 
   /** A running {@code local-dev/up}. */
-  record Up(Process process, int port, List<String> output) implements AutoCloseable {
+  record Up(Process process, int port, int edgePort, List<String> output) implements AutoCloseable {
     static Up start(String... args) throws Exception {
       int port = freePort();
+      int edgePort = freePort();
       List<String> cmd = new ArrayList<>(List.of(HOME.resolve("local-dev/up").toString(), "--port",
-          Integer.toString(port)));
+          Integer.toString(port), "--edge-port", Integer.toString(edgePort)));
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().put("MODELFN_SKIP_BUILD", "1");
@@ -81,7 +82,7 @@ class LocalDevUpIT {
       t.start();
       boolean ok = ready.get(90, TimeUnit.SECONDS);
       assertThat(ok).as("local-dev/up printed a ready line; output:%n%s", String.join("\n", out)).isTrue();
-      return new Up(p, port, out);
+      return new Up(p, port, edgePort, out);
     }
 
     HttpResponse<byte[]> send(HttpRequest.Builder b, String path) throws Exception {
@@ -211,6 +212,37 @@ class LocalDevUpIT {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(out).contains("port " + up.port()).contains("already in use");
+  }
+
+  @Test
+  void refusesATakenEdgePortWithAClearMessage() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(HOME.resolve("local-dev/up").toString(), "--port",
+        Integer.toString(freePort()), "--edge-port", Integer.toString(up.edgePort())).redirectErrorStream(true);
+    pb.environment().put("MODELFN_SKIP_BUILD", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(out).contains("port " + up.edgePort()).contains("already in use").contains("--edge-port");
+  }
+
+  @Test
+  void printsTheLocalCloudAndServesTheFunctionThroughTheLambdaApi() throws Exception {
+    String table = String.join("\n", up.output());
+    assertThat(table).contains("edge").contains("http://127.0.0.1:" + up.edgePort())
+        .contains("bucket modelfn-data").contains("queue modelfn-batch-objects")
+        .contains("stream modelfn-input-stream").contains("local cloud started in");
+    String event = new String(Fixtures.bytes("http/api-v2/model-metadata.json"), StandardCharsets.UTF_8);
+    HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + up.edgePort()
+            + "/2015-03-31/functions/modelfn-predict/invocations"))
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/lambda/aws4_request, "
+            + "SignedHeaders=host, Signature=0")
+        .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("X-Amz-Function-Error")).isEmpty();
+    JsonNode answer = MAPPER.readTree(r.body());
+    assertThat(answer.get("statusCode").asInt()).isEqualTo(200);
+    assertThat(MAPPER.readTree(answer.get("body").asText()).get("name").asText()).isEqualTo("fraud");
   }
 
   @Test

@@ -55,7 +55,7 @@ public final class LambdaService implements AutoCloseable {
   private record Registered(LocalLambdaFunction function, Instant added, LogCapture logs) {}
 
   /** Keeps the lines a function logs during the current invocation, for {@code LogType=Tail}. */
-  static final class LogCapture implements Consumer<String> {
+  public static final class LogCapture implements Consumer<String> {
     private final Consumer<String> next;
     private final StringBuilder current = new StringBuilder();
 

@@ -234,6 +234,8 @@ public final class LocalCloud implements AutoCloseable {
               + "\",\"maxReceiveCount\":\"" + q.deadLetter().maxReceiveCount() + "\"}");
         }
         sqs.createQueue(r -> r.queueName(q.name()).attributes(attrs));
+      }
+      for (CloudConfig.Queue q : config.queues()) { // listed as declared
         status.add(new Status("sqs", queueUrl(q.name()), "queue " + q.name() + (q.deadLetter() != null
             ? " (dead letters to " + q.deadLetter().queue() + " after " + q.deadLetter().maxReceiveCount() + " receives)"
             : "")));
@@ -321,7 +323,6 @@ public final class LocalCloud implements AutoCloseable {
    */
   public void addFunction(dev.modelfn.local.lambda.LocalLambdaFunction function, LambdaService.LogCapture logs) {
     lambda.add(function, logs);
-    status.add(new Status("lambda", function.spec().name(), function.spec().handler()));
   }
 
   private void addFunction(CloudConfig.Function f) {
@@ -336,6 +337,7 @@ public final class LocalCloud implements AutoCloseable {
         options.home().resolve("local-dev/target/lambda-runtime"), options.cacheDir(), options.java(),
         LocalAccount.REGION, logs);
     addFunction(function, logs);
+    status.add(new Status("lambda", f.name(), f.handler() + " (" + f.code() + ")"));
   }
 
   private void startTriggers() {

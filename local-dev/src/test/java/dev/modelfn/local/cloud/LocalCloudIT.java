@@ -177,7 +177,7 @@ class LocalCloudIT {
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + "/_modelfn/health"))
         .GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(JSON.readTree(health.body()).get("services").toString())
-        .isEqualTo("{\"s3\":\"running\",\"sqs\":\"running\",\"kinesis\":\"running\"}");
+        .isEqualTo("{\"s3\":\"running\",\"sqs\":\"running\",\"kinesis\":\"running\",\"lambda\":\"running\"}");
   }
 
   @Test
