@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelfn.local.cloud.CloudConfig;
-import dev.modelfn.local.cloud.LocalCloud;
+import dev.modelfn.e2e.cloud.TestCloudExtension;
 import dev.modelfn.testfn.RecordingFunction;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,11 +19,9 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
@@ -37,68 +33,72 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Event wiring of the local cloud end to end: S3 notifications, SQS and Kinesis event source
- * mappings and the Lambda API, with a recording test function and the AWS SDK on the edge.
+ * Event wiring end to end: S3 notifications, SQS and Kinesis event source mappings and the Lambda
+ * API, with a recording test function and the AWS SDK, against the embedded local cloud or (with
+ * {@code MODELFN_TEST_BACKEND=localstack} and Docker) LocalStack.
  */
 class LocalCloudTriggersIT {
-  private static final Path HOME = Path.of(System.getProperty("modelfn.home", "..")).toAbsolutePath().normalize();
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Explicit hash keys that land on the first and the second of two shards. */
   private static final String SHARD_0 = "0";
   private static final String SHARD_1 = "340282366920938463463374607431768211455";
+  private static Path taskRoot;
+  private static final List<String[]> RECORDED = new ArrayList<>();
 
-  @TempDir
-  static Path tmp;
-  private static Path records;
-  private static LocalCloud cloud;
+  @RegisterExtension
+  static final TestCloudExtension CLOUD = new TestCloudExtension(LocalCloudTriggersIT::config);
+
   private static SqsClient sqs;
 
-  @BeforeAll
-  static void start() throws Exception {
-    records = Files.createDirectories(tmp.resolve("records"));
-    Path taskRoot = taskRoot(tmp.resolve("task"));
-    String config = """
-        {
-          "buckets": [ { "name": "e2e-data", "notifications": [ { "prefix": "incoming/", "function": "recorder" } ] } ],
-          "queues": [
-            { "name": "work-dlq" },
-            { "name": "work", "visibilityTimeoutSeconds": 2, "deadLetter": { "queue": "work-dlq", "maxReceiveCount": 2 } },
-            { "name": "stream-failures" }
-          ],
-          "streams": [ { "name": "events", "shards": 2 } ],
-          "functions": [ { "name": "recorder", "handler": "dev.modelfn.testfn.RecordingFunction::handleRequest",
-                           "code": "%s", "environment": { "RECORD_DIR": "%s" }, "memoryMb": 256, "timeoutSeconds": 20 } ],
-          "triggers": [
-            { "function": "recorder", "queue": "work", "batchSize": 10, "maximumBatchingWindowSeconds": 1,
-              "reportBatchItemFailures": true },
-            { "function": "recorder", "stream": "events", "batchSize": 10, "startingPosition": "TRIM_HORIZON",
-              "maximumRetryAttempts": 3, "bisectBatchOnFunctionError": true, "onFailureQueue": "stream-failures" }
-          ]
-        }""".formatted(taskRoot, records);
-    Path file = tmp.resolve("cloud.json");
-    Files.writeString(file, config);
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
+  static CloudConfig config() {
+    try {
+      Path tmp = Files.createTempDirectory("modelfn-triggers");
+      taskRoot = taskRoot(tmp.resolve("task"));
+      String json = """
+          {
+            "buckets": [ { "name": "e2e-data", "notifications": [ { "prefix": "incoming/", "function": "recorder" } ] } ],
+            "queues": [
+              { "name": "recorded.fifo" },
+              { "name": "work-dlq" },
+              { "name": "work", "visibilityTimeoutSeconds": 2, "deadLetter": { "queue": "work-dlq", "maxReceiveCount": 2 } },
+              { "name": "stream-failures" }
+            ],
+            "streams": [ { "name": "events", "shards": 2 } ],
+            "functions": [ { "name": "recorder", "handler": "dev.modelfn.testfn.RecordingFunction::handleRequest",
+                             "code": "%s", "environment": { "RECORD_QUEUE": "recorded.fifo" },
+                             "memoryMb": 512, "timeoutSeconds": 30 } ],
+            "triggers": [
+              { "function": "recorder", "queue": "work", "batchSize": 10, "maximumBatchingWindowSeconds": 1,
+                "reportBatchItemFailures": true },
+              { "function": "recorder", "stream": "events", "batchSize": 10, "startingPosition": "TRIM_HORIZON",
+                "maximumRetryAttempts": 3, "bisectBatchOnFunctionError": true, "onFailureQueue": "stream-failures" }
+            ]
+          }""".formatted(taskRoot);
+      Path file = tmp.resolve("cloud.json");
+      Files.writeString(file, json);
+      CloudConfig c = CloudConfig.read(file);
+      return c;
+    } catch (IOException | URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
-    cloud = new LocalCloud(new LocalCloud.Options("127.0.0.1", port, HOME, HOME.resolve("local-dev/.cache"),
-        tmp.resolve("run"), null, Path.of(System.getProperty("java.home"), "bin", "java"), LocalCloud.SERVICES,
-        System.out::println), CloudConfig.read(file));
-    cloud.start();
-    sqs = cloud.sqsClient();
+  }
+
+  @BeforeAll
+  static void clients() {
+    sqs = CLOUD.cloud().sqs();
   }
 
   @AfterAll
-  static void stop() {
+  static void close() {
     if (sqs != null) {
       sqs.close();
     }
-    if (cloud != null) {
-      cloud.close();
-    }
   }
 
-  /** The test function's task root: its classes and the jars it needs, as a deployment package holds them. */
+  /**
+   * The test function's task root: its classes and the jars it needs (Lambda's Java API, Jackson,
+   * the AWS SDK's SQS client), as a deployment package holds them.
+   */
   private static Path taskRoot(Path dir) throws IOException, URISyntaxException {
     Path classes = Path.of(RecordingFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path pkg = Path.of("dev/modelfn/testfn");
@@ -109,23 +109,32 @@ class LocalCloudTriggersIT {
       }
     }
     Path lib = Files.createDirectories(dir.resolve("lib"));
-    for (Class<?> c : List.of(com.amazonaws.services.lambda.runtime.Context.class, ObjectMapper.class,
-        com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class)) {
-      Path jar = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Files.copy(jar, lib.resolve(jar.getFileName()));
+    List<String> wanted = List.of("/software/amazon/", "/com/amazonaws/aws-lambda-java-core/", "/org/reactivestreams/",
+        "/org/slf4j/slf4j-api/", "/com/fasterxml/jackson/core/");
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      String unix = entry.replace('\\', '/');
+      if (unix.endsWith(".jar") && wanted.stream().anyMatch(unix::contains)) {
+        Path jar = Path.of(entry);
+        Files.copy(jar, lib.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     }
     return dir;
   }
 
-  private static List<String[]> recorded() throws IOException {
-    Path log = records.resolve("events.log");
-    List<String[]> out = new ArrayList<>();
-    if (Files.exists(log)) {
-      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-        out.add(line.split("\t", 3));
+  /** Everything the function recorded so far, in the order it recorded it. */
+  private static synchronized List<String[]> recorded() {
+    String url = CLOUD.cloud().queueUrl("recorded.fifo");
+    while (true) {
+      List<Message> got = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
+          .messages();
+      if (got.isEmpty()) {
+        return new ArrayList<>(RECORDED);
+      }
+      for (Message m : got) {
+        RECORDED.add(m.body().split("\t", 3));
+        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
       }
     }
-    return out;
   }
 
   private static List<String[]> await(Predicate<List<String[]>> done, Duration limit) throws Exception {
@@ -135,7 +144,7 @@ class LocalCloudTriggersIT {
       if (done.test(r) || System.nanoTime() > deadline) {
         return r;
       }
-      Thread.sleep(100);
+      Thread.sleep(200);
     }
   }
 
@@ -145,17 +154,17 @@ class LocalCloudTriggersIT {
 
   @Test
   void sqsBatchWithAFailedItemRedeliversOnlyThatItemUntilTheDeadLetterQueue() throws Exception {
-    String url = cloud.queueUrl("work");
+    String url = CLOUD.cloud().queueUrl("work");
     for (String body : List.of("sqs-ok-1", "sqs-fail-me", "sqs-ok-2")) {
       sqs.sendMessage(r -> r.queueUrl(url).messageBody(body));
     }
     List<Message> dead = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (dead.isEmpty() && System.nanoTime() < deadline) {
-      dead.addAll(sqs.receiveMessage(r -> r.queueUrl(cloud.queueUrl("work-dlq")).waitTimeSeconds(1)).messages());
+      dead.addAll(sqs.receiveMessage(r -> r.queueUrl(CLOUD.cloud().queueUrl("work-dlq")).waitTimeSeconds(1)).messages());
     }
     assertThat(dead).extracting(Message::body).containsExactly("sqs-fail-me");
-    List<String[]> r = recorded();
+    List<String[]> r = await(x -> count(x, "aws:sqs", "sqs-fail-me") >= 2, Duration.ofSeconds(5));
     assertThat(count(r, "aws:sqs", "sqs-ok-1")).as("delivered once, deleted").isEqualTo(1);
     assertThat(count(r, "aws:sqs", "sqs-ok-2")).isEqualTo(1);
     assertThat(count(r, "aws:sqs", "sqs-fail-me")).as("received twice (maxReceiveCount 2)").isEqualTo(2);
@@ -163,7 +172,7 @@ class LocalCloudTriggersIT {
 
   @Test
   void kinesisRecordsArriveInOrderAndAFailureBlocksOnlyItsShardUntilRetriesRunOut() throws Exception {
-    try (KinesisClient kinesis = cloud.kinesisClient()) {
+    try (KinesisClient kinesis = CLOUD.cloud().kinesis()) {
       for (String[] rec : List.of(new String[] {SHARD_0, "k-a0"}, new String[] {SHARD_0, "k-crash"},
           new String[] {SHARD_0, "k-a1"}, new String[] {SHARD_1, "k-b0"}, new String[] {SHARD_1, "k-b1"})) {
         kinesis.putRecord(p -> p.streamName("events").partitionKey("p").explicitHashKey(rec[0])
@@ -176,7 +185,7 @@ class LocalCloudTriggersIT {
     assertThat(order.indexOf("k-b1")).as("shard 1 is not held up by shard 0's retries")
         .isLessThan(order.lastIndexOf("k-a1"));
     assertThat(count(r, "aws:kinesis", "k-a1")).isEqualTo(1);
-    List<Message> failures = sqs.receiveMessage(m -> m.queueUrl(cloud.queueUrl("stream-failures")).waitTimeSeconds(5))
+    List<Message> failures = sqs.receiveMessage(m -> m.queueUrl(CLOUD.cloud().queueUrl("stream-failures")).waitTimeSeconds(5))
         .messages();
     assertThat(failures).hasSize(1);
     JsonNode info = JSON.readTree(failures.get(0).body());
@@ -188,7 +197,7 @@ class LocalCloudTriggersIT {
 
   @Test
   void newObjectsInvokeTheFunctionWithAnS3Event() throws Exception {
-    try (S3Client s3 = cloud.s3Client()) {
+    try (S3Client s3 = CLOUD.cloud().s3()) {
       s3.putObject(p -> p.bucket("e2e-data").key("incoming/a b.csv"), RequestBody.fromString("x,y\n"));
       s3.putObject(p -> p.bucket("e2e-data").key("other/c.csv"), RequestBody.fromString("x,y\n"));
     }
@@ -199,10 +208,7 @@ class LocalCloudTriggersIT {
 
   @Test
   void lambdaApiInvokesListsAndDescribesFunctions() throws Exception {
-    try (LambdaClient lambda = LambdaClient.builder().endpointOverride(cloud.endpoint())
-        .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
-        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
+    try (LambdaClient lambda = CLOUD.cloud().lambda()) {
       InvokeResponse sync = lambda.invoke(i -> i.functionName("recorder").logType(LogType.TAIL)
           .payload(SdkBytes.fromUtf8String("{\"hello\":\"sync\"}")));
       assertThat(sync.statusCode()).isEqualTo(200);
@@ -224,9 +230,8 @@ class LocalCloudTriggersIT {
       assertThat(lambda.listFunctions().functions()).extracting(f -> f.functionName()).contains("recorder");
       var got = lambda.getFunction(g -> g.functionName("recorder")).configuration();
       assertThat(got.handler()).isEqualTo("dev.modelfn.testfn.RecordingFunction::handleRequest");
-      assertThat(got.memorySize()).isEqualTo(256);
-      assertThat(got.environment().variables()).containsEntry("RECORD_DIR", records.toString())
-          .containsKey("AWS_ENDPOINT_URL");
+      assertThat(got.memorySize()).isEqualTo(512);
+      assertThat(got.environment().variables()).containsEntry("RECORD_QUEUE", "recorded.fifo");
       ResourceNotFoundException missing = catchThrowableOfType(ResourceNotFoundException.class,
           () -> lambda.invoke(i -> i.functionName("nope")));
       assertThat(missing.getMessage()).contains("Function not found");

@@ -10,31 +10,36 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * A function for testing the local cloud's event wiring before the real batch and stream functions
- * exist. Appends one line per record it receives to {@code $RECORD_DIR/events.log}
- * ({@code source <TAB> id <TAB> payload}); a record whose payload contains {@code fail} is reported
- * in {@code batchItemFailures}, one containing {@code crash} makes the whole invocation fail.
+ * A function for testing the event wiring of a cloud (the embedded local cloud or LocalStack)
+ * before the real batch and stream functions exist. Sends one message per record it receives,
+ * {@code source <TAB> id <TAB> payload}, to the FIFO queue named {@code $RECORD_QUEUE} through the
+ * AWS SDK (which finds the cloud in {@code AWS_ENDPOINT_URL}); a record whose payload contains
+ * {@code fail} is reported in {@code batchItemFailures}, one containing {@code crash} makes the
+ * whole invocation fail.
  */
 public final class RecordingFunction implements RequestStreamHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SqsClient SQS = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     JsonNode event = JSON.readTree(input);
-    Path log = Path.of(System.getenv("RECORD_DIR"), "events.log");
-    StringBuilder lines = new StringBuilder();
+    List<String> lines = new ArrayList<>();
     ObjectNode response = JSON.createObjectNode();
     ArrayNode failures = response.putArray("batchItemFailures");
     JsonNode records = event.path("Records");
     if (!records.isArray() || records.isEmpty()) {
-      lines.append("direct\t").append(context.getAwsRequestId()).append('\t').append(event).append('\n');
-      append(log, lines);
+      lines.add("direct\t" + context.getAwsRequestId() + "\t" + event);
+      record(lines);
       response.remove("batchItemFailures");
       response.put("echo", event);
       output.write(JSON.writeValueAsBytes(response));
@@ -64,19 +69,40 @@ public final class RecordingFunction implements RequestStreamHandler {
         }
       }
       if (payload.contains("crash")) {
-        append(log, new StringBuilder("crash\t").append(id).append('\t').append(payload).append('\n'));
+        record(List.of("crash\t" + id + "\t" + payload)); // what the batch did so far is not done
+
         throw new IllegalStateException("crash requested by record " + id);
       }
-      lines.append(source).append('\t').append(id).append('\t').append(payload).append('\n');
+      lines.add(source + "\t" + id + "\t" + payload);
       if (payload.contains("fail")) {
         failures.addObject().put("itemIdentifier", id);
       }
     }
-    append(log, lines);
+    record(lines);
     output.write(JSON.writeValueAsBytes(response));
   }
 
-  private static void append(Path log, CharSequence lines) throws IOException {
-    Files.writeString(log, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  private static volatile String queueUrl;
+
+  private static String queueUrl() {
+    if (queueUrl == null) {
+      queueUrl = SQS.getQueueUrl(r -> r.queueName(System.getenv("RECORD_QUEUE"))).queueUrl();
+    }
+    return queueUrl;
+  }
+
+  private static void record(List<String> lines) {
+    String url = queueUrl();
+    for (int from = 0; from < lines.size(); from += 10) {
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int i = from; i < Math.min(lines.size(), from + 10); i++) {
+        entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(lines.get(i))
+            .messageGroupId("records").messageDeduplicationId(UUID.randomUUID().toString()).build());
+      }
+      var result = SQS.sendMessageBatch(r -> r.queueUrl(url).entries(entries));
+      if (!result.failed().isEmpty()) {
+        throw new IllegalStateException("recording failed: " + result.failed());
+      }
+    }
   }
 }
