@@ -225,7 +225,7 @@ public final class LocalDev implements Callable<Integer> {
     FunctionSpec fspec = spec;
     LambdaService.LogCapture logs = LambdaService.capture(line -> out.println("[" + fspec.name() + "] " + line));
     try {
-      function = new LocalLambdaFunction(spec, target.resolve("lambda-runtime"), home.resolve("local-dev/.cache"),
+      function = new LocalLambdaFunction(spec, LocalAccount.runtimeDir(home), home.resolve("local-dev/.cache"),
           javaExe, LocalAccount.REGION, logs, launch);
       api = new LocalHttpApi(host, port, function, line -> log.println("[http] " + line));
     } catch (PortInUseException | IllegalArgumentException e) {

@@ -113,7 +113,7 @@ public final class LocalInvoke implements Callable<Integer> {
       err.println("local-dev/invoke: " + e.getMessage());
       return 2;
     }
-    try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, target.resolve("lambda-runtime"),
+    try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, LocalAccount.runtimeDir(home),
         home.resolve("local-dev/.cache"), Path.of(System.getProperty("java.home"), "bin", "java"), LocalAccount.REGION,
         err::println)) {
       InvocationResult r;

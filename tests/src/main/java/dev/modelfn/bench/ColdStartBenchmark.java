@@ -50,7 +50,7 @@ public final class ColdStartBenchmark {
       }
     }
     Path target = home.resolve("local-dev/target");
-    Path runtime = target.resolve("lambda-runtime");
+    Path runtime = dev.modelfn.local.lambda.LocalAccount.runtimeDir(home);
     Path zip = target.resolve("functions/modelfn-aws-lambda.zip");
     Path work = Files.createDirectories(home.resolve("tests/target/cold-start"));
     byte[] event = Files.readAllBytes(home.resolve("events/http/api-v2/infer-oip.json"));

@@ -334,7 +334,7 @@ public final class LocalCloud implements AutoCloseable {
             : f.timeoutSeconds()), List.of());
     LambdaService.LogCapture logs = LambdaService.capture(line -> options.log().accept("[" + f.name() + "] " + line));
     var function = new dev.modelfn.local.lambda.LocalLambdaFunction(spec,
-        options.home().resolve("local-dev/target/lambda-runtime"), options.cacheDir(), options.java(),
+        LocalAccount.runtimeDir(options.home()), options.cacheDir(), options.java(),
         LocalAccount.REGION, logs);
     addFunction(function, logs);
     status.add(new Status("lambda", f.name(), f.handler() + " (" + f.code() + ")"));

@@ -8,4 +8,9 @@ public final class LocalAccount {
   public static final String SECRET_ACCESS_KEY = "test";
 
   private LocalAccount() {}
+
+  /** Lambda's Java runtime class path (the runtime interface client), built by local-dev/lambda-runtime. */
+  public static java.nio.file.Path runtimeDir(java.nio.file.Path home) {
+    return home.resolve("local-dev/lambda-runtime/target/lib");
+  }
 }

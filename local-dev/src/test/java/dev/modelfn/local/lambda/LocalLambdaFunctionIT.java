@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalLambdaFunctionIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Path RUNTIME = Path.of(System.getProperty("modelfn.local.lambdaRuntimeDir",
-      "target/lambda-runtime"));
+      "lambda-runtime/target/lib"));
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
   @TempDir
