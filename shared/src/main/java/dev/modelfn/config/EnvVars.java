@@ -48,6 +48,25 @@ public final class EnvVars {
   /** {@code true} (default) to emit CloudWatch EMF metrics on stdout, {@code false} to turn them off. */
   public static final String METRICS_ENABLED = "MODELFN_METRICS_ENABLED";
 
+  // Resources, set by the deployment templates and by the local cloud (local-dev/cloud.json).
+
+  /** Bucket for batch input ({@link #INPUT_PREFIX}), predictions, manifests, rejects and job results. */
+  public static final String DATA_BUCKET = "MODELFN_DATA_BUCKET";
+  /** Key prefix of batch input objects; default {@code incoming/}. */
+  public static final String INPUT_PREFIX = "MODELFN_INPUT_PREFIX";
+  /** Queue that carries S3 object-created events (and continuations) to the batch function. */
+  public static final String BATCH_QUEUE_URL = "MODELFN_BATCH_QUEUE_URL";
+  /** Stream of records for stream inference. */
+  public static final String INPUT_STREAM = "MODELFN_INPUT_STREAM";
+  /** Queue of records for stream inference (the SQS variant). */
+  public static final String RECORDS_QUEUE_URL = "MODELFN_RECORDS_QUEUE_URL";
+  /** Queue where stream inference sends predictions. */
+  public static final String SINK_QUEUE_URL = "MODELFN_SINK_QUEUE_URL";
+  /** Dead-letter queue for poison records: payload, source position, model version and reason. */
+  public static final String POISON_QUEUE_URL = "MODELFN_POISON_QUEUE_URL";
+  /** Queue of asynchronous inference jobs. */
+  public static final String JOBS_QUEUE_URL = "MODELFN_JOBS_QUEUE_URL";
+
   /** All names, for documentation and for checks that templates set nothing else. */
   public static final List<String> ALL =
       List.of(
@@ -66,5 +85,13 @@ public final class EnvVars {
           INTRA_OP_THREADS,
           LOG_LEVEL,
           METRICS_NAMESPACE,
-          METRICS_ENABLED);
+          METRICS_ENABLED,
+          DATA_BUCKET,
+          INPUT_PREFIX,
+          BATCH_QUEUE_URL,
+          INPUT_STREAM,
+          RECORDS_QUEUE_URL,
+          SINK_QUEUE_URL,
+          POISON_QUEUE_URL,
+          JOBS_QUEUE_URL);
 }

@@ -26,8 +26,12 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
     triggers = triggers == null ? List.of() : List.copyOf(triggers);
   }
 
-  /** A bucket; {@code notifications} send S3 events for new objects to a queue or a function. */
-  public record Bucket(String name, List<Notification> notifications) {
+  /**
+   * A bucket; {@code notifications} send S3 events for new objects to a queue or a function.
+   * {@code env}, on buckets, queues and streams, names the variable that hands the resource (a
+   * bucket or stream name, a queue URL) to every function, as the deployment templates do.
+   */
+  public record Bucket(String name, String env, List<Notification> notifications) {
     public Bucket {
       notifications = notifications == null ? List.of() : List.copyOf(notifications);
     }
@@ -37,7 +41,7 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
   public record Notification(String prefix, String suffix, String queue, String function) {}
 
   /** A queue; names ending in {@code .fifo} are FIFO queues. */
-  public record Queue(String name, Integer visibilityTimeoutSeconds, DeadLetter deadLetter) {
+  public record Queue(String name, String env, Integer visibilityTimeoutSeconds, DeadLetter deadLetter) {
     public boolean fifo() {
       return name.endsWith(".fifo");
     }
@@ -46,7 +50,7 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
   /** Redrive: after {@code maxReceiveCount} receives a message moves to {@code queue}. */
   public record DeadLetter(String queue, int maxReceiveCount) {}
 
-  public record Stream(String name, Integer shards) {}
+  public record Stream(String name, String env, Integer shards) {}
 
   /**
    * A function run from a deployment package (relative to the project root).
@@ -89,6 +93,17 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
 
   /** Names that refer to nothing, duplicate names and impossible settings are errors. */
   void check(String source) {
+    Set<String> envNames = new HashSet<>();
+    List<String> declared = new java.util.ArrayList<>();
+    buckets.forEach(b -> declared.add(b.env()));
+    queues.forEach(q -> declared.add(q.env()));
+    streams.forEach(s -> declared.add(s.env()));
+    for (String e : declared) {
+      if (e != null) {
+        require(e.matches("MODELFN_[A-Z0-9_]+"), source, "env '" + e + "' is not a modelfn variable (MODELFN_...)");
+        require(envNames.add(e), source, "env " + e + " is given to two resources");
+      }
+    }
     Set<String> queueNames = new HashSet<>();
     for (Queue q : queues) {
       require(q.name() != null && q.name().matches("[A-Za-z0-9_-]{1,75}(\\.fifo)?"), source,

@@ -113,8 +113,10 @@ public final class CloudProvisioner {
           sleep(200);
         }
       }
+      Map<String, String> resources = LocalCloud.resourceEnvironment(config, queueUrls::get);
       for (CloudConfig.Function f : config.functions()) {
-        Map<String, String> env = new LinkedHashMap<>(extraEnvironment);
+        Map<String, String> env = new LinkedHashMap<>(resources);
+        env.putAll(extraEnvironment);
         env.putAll(f.environment());
         byte[] zip = zip(home.resolve(f.code()));
         lambda.createFunction(r -> r.functionName(f.name()).runtime(Runtime.JAVA21).handler(f.handler())

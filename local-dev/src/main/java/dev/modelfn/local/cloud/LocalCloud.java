@@ -311,9 +311,24 @@ public final class LocalCloud implements AutoCloseable {
     return lambda;
   }
 
-  /** The env vars every function of this cloud gets: the endpoint, region and credentials. */
+  /**
+   * The env vars every function of this cloud gets: the endpoint, region and credentials, and each
+   * resource under the name its {@code env} gives (bucket and stream names, queue URLs).
+   */
   public Map<String, String> functionEnvironment() {
-    return clientEnvironment();
+    Map<String, String> env = new LinkedHashMap<>(clientEnvironment());
+    env.putAll(resourceEnvironment(config, this::queueUrl));
+    return env;
+  }
+
+  /** Each resource with an {@code env}: bucket and stream names, queue URLs. */
+  public static Map<String, String> resourceEnvironment(CloudConfig config,
+      java.util.function.Function<String, String> queueUrls) {
+    Map<String, String> env = new java.util.TreeMap<>();
+    config.buckets().stream().filter(b -> b.env() != null).forEach(b -> env.put(b.env(), b.name()));
+    config.queues().stream().filter(q -> q.env() != null).forEach(q -> env.put(q.env(), queueUrls.apply(q.name())));
+    config.streams().stream().filter(s -> s.env() != null).forEach(s -> env.put(s.env(), s.name()));
+    return env;
   }
 
   /**
@@ -327,7 +342,7 @@ public final class LocalCloud implements AutoCloseable {
 
   private void addFunction(CloudConfig.Function f) {
     Path code = options.home().resolve(f.code());
-    Map<String, String> env = new LinkedHashMap<>(clientEnvironment());
+    Map<String, String> env = new LinkedHashMap<>(functionEnvironment());
     env.putAll(f.environment());
     var spec = new dev.modelfn.local.lambda.FunctionSpec(f.name(), f.handler(), code, env,
         f.memoryMb() == null ? 1024 : f.memoryMb(), Duration.ofSeconds(f.timeoutSeconds() == null ? 30
