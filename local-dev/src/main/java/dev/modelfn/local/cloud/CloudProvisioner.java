@@ -20,12 +20,14 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
 import software.amazon.awssdk.services.lambda.model.Runtime;
 import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.FilterRuleName;
@@ -85,34 +87,8 @@ public final class CloudProvisioner {
             .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         LambdaClient lambda = LambdaClient.builder().endpointOverride(endpoint).region(region)
             .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build()) {
-      List<CloudConfig.Queue> queues = new ArrayList<>(config.queues());
-      queues.sort((a, b) -> Boolean.compare(a.deadLetter() != null, b.deadLetter() != null));
-      for (CloudConfig.Queue q : queues) {
-        Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
-        if (q.fifo()) {
-          attrs.put(QueueAttributeName.FIFO_QUEUE, "true");
-          attrs.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true");
-        }
-        if (q.visibilityTimeoutSeconds() != null) {
-          attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, q.visibilityTimeoutSeconds().toString());
-        }
-        if (q.deadLetter() != null) {
-          attrs.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + queueArn(q.deadLetter().queue())
-              + "\",\"maxReceiveCount\":\"" + q.deadLetter().maxReceiveCount() + "\"}");
-        }
-        queueUrls.put(q.name(), sqs.createQueue(r -> r.queueName(q.name()).attributes(attrs)).queueUrl());
-      }
-      for (CloudConfig.Stream st : config.streams()) {
-        kinesis.createStream(r -> r.streamName(st.name()).shardCount(st.shards() == null ? 1 : st.shards()));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (kinesis.describeStreamSummary(r -> r.streamName(st.name())).streamDescriptionSummary().streamStatus()
-            != StreamStatus.ACTIVE) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("stream " + st.name() + " did not become ACTIVE in 60 s");
-          }
-          sleep(200);
-        }
-      }
+      queueUrls.putAll(createQueues(sqs, config, region.id(), account));
+      createStreams(kinesis, config, Duration.ofSeconds(60));
       Map<String, String> resources = LocalCloud.resourceEnvironment(config, queueUrls::get);
       for (CloudConfig.Function f : config.functions()) {
         Map<String, String> env = new LinkedHashMap<>(resources);
@@ -134,8 +110,8 @@ public final class CloudProvisioner {
         }
         log.accept("function " + f.name() + " created (" + zip.length + " bytes)");
       }
+      createBuckets(s3, config);
       for (CloudConfig.Bucket b : config.buckets()) {
-        s3.createBucket(r -> r.bucket(b.name()));
         List<QueueConfiguration> toQueues = new ArrayList<>();
         List<LambdaFunctionConfiguration> toFunctions = new ArrayList<>();
         for (CloudConfig.Notification n : b.notifications()) {
@@ -193,6 +169,66 @@ public final class CloudProvisioner {
           }
           sleep(500);
         }
+      }
+    }
+  }
+
+  /**
+   * Creates the queues, dead-letter queues first (a redrive policy names its target's ARN); an
+   * existing queue with the same attributes is kept.
+   *
+   * @return queue name → URL
+   */
+  static Map<String, String> createQueues(SqsClient sqs, CloudConfig config, String region, String account) {
+    List<CloudConfig.Queue> queues = new ArrayList<>(config.queues());
+    queues.sort((a, b) -> Boolean.compare(a.deadLetter() != null, b.deadLetter() != null));
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (CloudConfig.Queue q : queues) {
+      Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
+      if (q.fifo()) {
+        attrs.put(QueueAttributeName.FIFO_QUEUE, "true");
+        attrs.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true");
+      }
+      if (q.visibilityTimeoutSeconds() != null) {
+        attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, q.visibilityTimeoutSeconds().toString());
+      }
+      if (q.deadLetter() != null) {
+        attrs.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"arn:aws:sqs:" + region + ":"
+            + account + ":" + q.deadLetter().queue() + "\",\"maxReceiveCount\":\"" + q.deadLetter().maxReceiveCount()
+            + "\"}");
+      }
+      urls.put(q.name(), sqs.createQueue(r -> r.queueName(q.name()).attributes(attrs)).queueUrl());
+    }
+    return urls;
+  }
+
+  /** Creates the streams (an existing one is kept) and waits until each is ACTIVE. */
+  static void createStreams(KinesisClient kinesis, CloudConfig config, Duration limit) {
+    for (CloudConfig.Stream st : config.streams()) {
+      try {
+        kinesis.createStream(r -> r.streamName(st.name()).shardCount(st.shards() == null ? 1 : st.shards()));
+      } catch (ResourceInUseException e) {
+        // kept from an earlier run
+      }
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (kinesis.describeStreamSummary(r -> r.streamName(st.name())).streamDescriptionSummary().streamStatus()
+          != StreamStatus.ACTIVE) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("stream " + st.name() + " did not become ACTIVE in " + limit.toSeconds()
+              + " s");
+        }
+        sleep(50);
+      }
+    }
+  }
+
+  /** Creates the buckets; one that exists already is kept. */
+  static void createBuckets(S3Client s3, CloudConfig config) {
+    for (CloudConfig.Bucket b : config.buckets()) {
+      try {
+        s3.createBucket(r -> r.bucket(b.name()));
+      } catch (BucketAlreadyOwnedByYouException e) {
+        // kept from an earlier run
       }
     }
   }

@@ -121,38 +121,38 @@ final class KinesisTrigger implements Runnable {
    */
   List<Record> process(List<Record> batch) {
     boolean bisect = Boolean.TRUE.equals(trigger.bisectBatchOnFunctionError());
-    List<Record> todo = new ArrayList<>(batch);
-    int size = todo.size(); // how many of todo the next invocation gets; halved on errors when bisecting
+    List<Record> remaining = new ArrayList<>(batch);
+    int size = remaining.size(); // how many of remaining the next invocation gets; halved on errors when bisecting
     int attempts = 0;
-    while (!todo.isEmpty() && !stopped) {
-      List<Record> part = new ArrayList<>(todo.subList(0, Math.min(size, todo.size())));
+    while (!remaining.isEmpty() && !stopped) {
+      List<Record> part = new ArrayList<>(remaining.subList(0, Math.min(size, remaining.size())));
       InvocationResult result = lambda.invoke(trigger.function(), event(part));
       int firstFailed = result.failed() ? 0 : firstReportedFailure(result, part);
       if (firstFailed < 0) {
         done(part);
-        todo = new ArrayList<>(todo.subList(part.size(), todo.size()));
-        size = todo.size();
+        remaining = new ArrayList<>(remaining.subList(part.size(), remaining.size()));
+        size = remaining.size();
         attempts = 0;
         continue;
       }
       done(part.subList(0, firstFailed));
-      todo = new ArrayList<>(todo.subList(firstFailed, todo.size()));
+      remaining = new ArrayList<>(remaining.subList(firstFailed, remaining.size()));
       int failedPart = part.size() - firstFailed;
       attempts++;
       String reason = result.failed() ? "function error " + abbreviate(result.payloadText())
-          : "record " + todo.get(0).sequenceNumber() + " reported as failed";
+          : "record " + remaining.get(0).sequenceNumber() + " reported as failed";
       if (maxRetries >= 0 && attempts > maxRetries) {
-        List<Record> skipped = new ArrayList<>(todo.subList(0, failedPart));
+        List<Record> skipped = new ArrayList<>(remaining.subList(0, failedPart));
         skip(skipped, reason, attempts);
         done(skipped);
-        todo = new ArrayList<>(todo.subList(skipped.size(), todo.size()));
-        size = todo.size();
+        remaining = new ArrayList<>(remaining.subList(skipped.size(), remaining.size()));
+        size = remaining.size();
         attempts = 0;
       } else {
-        size = bisect && result.failed() ? Math.max(1, (failedPart + 1) / 2) : todo.size();
+        size = bisect && result.failed() ? Math.max(1, (failedPart + 1) / 2) : remaining.size();
         log.accept("kinesis trigger " + stream + "/" + shardId + " -> " + trigger.function() + ": " + reason
             + "; retry " + attempts + (maxRetries >= 0 ? " of " + maxRetries : "")
-            + (size < todo.size() ? " with the first " + size + " records" : ""));
+            + (size < remaining.size() ? " with the first " + size + " records" : ""));
         sleep(Math.min(2000, 100L << Math.min(attempts, 4)));
       }
     }
@@ -241,14 +241,10 @@ final class KinesisTrigger implements Runnable {
   }
 
   private static String abbreviate(String s) {
-    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    return Pollers.abbreviate(s);
   }
 
   private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Pollers.sleep(ms);
   }
 }

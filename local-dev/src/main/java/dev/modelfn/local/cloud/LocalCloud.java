@@ -26,13 +26,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The local cloud: S3 (S3Mock), SQS (ElasticMQ) and Kinesis (kinesis-mock) as child processes on
@@ -205,36 +201,15 @@ public final class LocalCloud implements AutoCloseable {
           .region(Region.of(LocalAccount.REGION)).credentialsProvider(credentials()).forcePathStyle(true)
           .httpClient(UrlConnectionHttpClient.create()).build();
       try (S3Client s3 = s3Client()) {
-        for (CloudConfig.Bucket b : config.buckets()) {
-          try {
-            s3.createBucket(r -> r.bucket(b.name()));
-          } catch (BucketAlreadyOwnedByYouException e) {
-            // kept from an earlier run (persistence)
-          }
-          status.add(new Status("s3", edgeUri + "/" + b.name(), "bucket " + b.name() + notificationText(b)));
-        }
+        CloudProvisioner.createBuckets(s3, config);
+      }
+      for (CloudConfig.Bucket b : config.buckets()) {
+        status.add(new Status("s3", edgeUri + "/" + b.name(), "bucket " + b.name() + notificationText(b)));
       }
     }
     if (backendPorts.containsKey("sqs")) {
       sqs = sqsClient();
-      // dead-letter queues first: a redrive policy names its target's ARN
-      List<CloudConfig.Queue> ordered = new ArrayList<>(config.queues());
-      ordered.sort((a, b) -> Boolean.compare(a.deadLetter() != null, b.deadLetter() != null));
-      for (CloudConfig.Queue q : ordered) {
-        Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
-        if (q.fifo()) {
-          attrs.put(QueueAttributeName.FIFO_QUEUE, "true");
-          attrs.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true");
-        }
-        if (q.visibilityTimeoutSeconds() != null) {
-          attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, q.visibilityTimeoutSeconds().toString());
-        }
-        if (q.deadLetter() != null) {
-          attrs.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + queueArn(q.deadLetter().queue())
-              + "\",\"maxReceiveCount\":\"" + q.deadLetter().maxReceiveCount() + "\"}");
-        }
-        sqs.createQueue(r -> r.queueName(q.name()).attributes(attrs));
-      }
+      CloudProvisioner.createQueues(sqs, config, LocalAccount.REGION, LocalAccount.ID);
       for (CloudConfig.Queue q : config.queues()) { // listed as declared
         status.add(new Status("sqs", queueUrl(q.name()), "queue " + q.name() + (q.deadLetter() != null
             ? " (dead letters to " + q.deadLetter().queue() + " after " + q.deadLetter().maxReceiveCount() + " receives)"
@@ -243,23 +218,11 @@ public final class LocalCloud implements AutoCloseable {
     }
     if (backendPorts.containsKey("kinesis")) {
       try (KinesisClient kinesis = kinesisClient()) {
-        for (CloudConfig.Stream s : config.streams()) {
-          int shards = s.shards() == null ? 1 : s.shards();
-          try {
-            kinesis.createStream(r -> r.streamName(s.name()).shardCount(shards));
-          } catch (ResourceInUseException e) {
-            // kept from an earlier run (persistence)
-          }
-          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-          while (kinesis.describeStreamSummary(r -> r.streamName(s.name())).streamDescriptionSummary().streamStatus()
-              != StreamStatus.ACTIVE) {
-            if (System.nanoTime() > deadline) {
-              throw new ServerStartException("stream " + s.name() + " did not become ACTIVE in 30 s");
-            }
-            sleep(50);
-          }
-          status.add(new Status("kinesis", "stream " + s.name(), shards + " shard" + (shards == 1 ? "" : "s")));
-        }
+        CloudProvisioner.createStreams(kinesis, config, Duration.ofSeconds(30));
+      }
+      for (CloudConfig.Stream s : config.streams()) {
+        int shards = s.shards() == null ? 1 : s.shards();
+        status.add(new Status("kinesis", "stream " + s.name(), shards + " shard" + (shards == 1 ? "" : "s")));
       }
     }
   }

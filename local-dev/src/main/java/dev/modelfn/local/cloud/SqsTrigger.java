@@ -171,14 +171,10 @@ final class SqsTrigger implements Runnable {
   }
 
   private static String abbreviate(String s) {
-    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    return Pollers.abbreviate(s);
   }
 
   private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Pollers.sleep(ms);
   }
 }
