@@ -1,0 +1,109 @@
+package dev.modelfn.core.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.modelfn.codec.CsvCodec;
+import dev.modelfn.codec.InstancesCodec;
+import dev.modelfn.codec.Json;
+import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.model.ModelSignature;
+import dev.modelfn.model.TensorSpec;
+import java.util.List;
+
+/** Turns one record into one row of features, or says precisely why it cannot. */
+abstract class RowDecoder {
+  final int width;
+
+  private RowDecoder(int width) {
+    this.width = width;
+  }
+
+  /**
+   * Decodes a record into {@code dest[at .. at + width)}.
+   *
+   * @throws InvalidInputException naming the column and what was wrong
+   */
+  abstract void decode(byte[] record, int length, float[] dest, int at);
+
+  /** CSV rows mapped by a header (or in feature order when {@code mapping} has none). */
+  static RowDecoder csv(ModelSignature sig, CsvCodec.ColumnMapping mapping) {
+    return new Csv(sig, mapping);
+  }
+
+  /** JSON Lines: one object of named features, or one array of values, per line. */
+  static RowDecoder jsonl(ModelSignature sig) {
+    return new JsonLines(sig);
+  }
+
+  /** The batch input: a single [rows, features] FP32 input. */
+  static TensorSpec tabularInput(ModelSignature sig) {
+    TensorSpec spec = sig.tabularInput().filter(s -> s.type() == dev.modelfn.model.ElementType.FP32)
+        .orElseThrow(() -> new IllegalArgumentException("batch scoring needs a model with a single [rows, features]"
+            + " FP32 input; this model has " + sig.inputs()));
+    if (spec.shape().get(1) < 0 && sig.featureNames().isEmpty()) {
+      throw new IllegalArgumentException("batch scoring needs the feature count: the model's input "
+          + spec.shape() + " has a dynamic width and no feature names");
+    }
+    return spec;
+  }
+
+  static int width(ModelSignature sig) {
+    TensorSpec spec = tabularInput(sig);
+    return sig.featureNames().isEmpty() ? (int) spec.shape().get(1).longValue() : sig.featureNames().size();
+  }
+
+  private static final class Csv extends RowDecoder {
+    private final CsvCodec.ColumnMapping mapping;
+    private final List<String> names;
+
+    Csv(ModelSignature sig, CsvCodec.ColumnMapping mapping) {
+      super(mapping.sourceColumn().length);
+      this.mapping = mapping;
+      this.names = sig.featureNames();
+    }
+
+    @Override
+    void decode(byte[] record, int length, float[] dest, int at) {
+      List<String> cells = CsvFields.split(record, length);
+      if (cells.size() != mapping.width()) {
+        throw new InvalidInputException("", mapping.width() + " columns", cells.size() + " columns");
+      }
+      for (int c = 0; c < width; c++) {
+        String column = names.isEmpty() ? "/" + c : "/" + Json.pointerSegment(names.get(c));
+        String s = cells.get(mapping.sourceColumn()[c]).strip();
+        if (s.isEmpty()) {
+          throw new InvalidInputException(column, "a value", "an empty cell");
+        }
+        double d;
+        try {
+          d = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+          throw new InvalidInputException(column, "a number", "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
+              + "'");
+        }
+        float f = (float) d;
+        if (!Float.isFinite(f)) {
+          throw new InvalidInputException(column, "a finite number", "'" + s + "'");
+        }
+        dest[at + c] = f;
+      }
+    }
+  }
+
+  private static final class JsonLines extends RowDecoder {
+    private final ModelSignature sig;
+
+    JsonLines(ModelSignature sig) {
+      super(RowDecoder.width(sig));
+      this.sig = sig;
+    }
+
+    @Override
+    void decode(byte[] record, int length, float[] dest, int at) {
+      JsonNode row = Json.parse(record, 0, length);
+      ArrayNode one = Json.MAPPER.createArrayNode().add(row);
+      float[] values = (float[]) InstancesCodec.decode(one, "", sig, 1).inputs().get(0).data();
+      System.arraycopy(values, 0, dest, at, width);
+    }
+  }
+}

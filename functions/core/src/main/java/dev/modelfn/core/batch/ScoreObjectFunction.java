@@ -1,0 +1,654 @@
+package dev.modelfn.core.batch;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelfn.codec.CsvCodec;
+import dev.modelfn.codec.Json;
+import dev.modelfn.codec.Predictions;
+import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.model.ElementType;
+import dev.modelfn.model.InferenceRequest;
+import dev.modelfn.model.InferenceResult;
+import dev.modelfn.model.ModelMetadata;
+import dev.modelfn.model.Predictor;
+import dev.modelfn.model.Tensor;
+import dev.modelfn.model.TensorSpec;
+import dev.modelfn.telemetry.JsonLogger;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Scores one object: streams it, scores micro-batches (one predictor call each), writes
+ * {@code predictions/<key>}, {@code rejects/<key>.jsonl} and {@code manifests/<key>.json} (keys
+ * relative to the input prefix). Reading, scoring and uploading overlap; memory stays bounded
+ * whatever the object's size.
+ *
+ * <p>At least once delivery: the work is claimed with a conditional write of the manifest, so a
+ * repeated or concurrent delivery for the same input version and model version does nothing. A run
+ * that nears the invocation's end records where it is and enqueues a continuation; the
+ * continuation resumes exactly there and the output equals an uninterrupted run's.
+ */
+public final class ScoreObjectFunction {
+  /** Settings, with the env vars that set them in the adapters. */
+  public record Settings(String inputPrefix, String outputPrefix, String manifestPrefix, String rejectsPrefix,
+      int batchRows, int partBytes, Duration safetyMargin, Optional<InputFormat> outputFormat) {
+    public static Settings defaults() {
+      return new Settings("incoming/", "predictions/", "manifests/", "rejects/", 512, 8 * 1024 * 1024,
+          Duration.ofSeconds(30), Optional.empty());
+    }
+  }
+
+  /** What to score: an object (from an S3 event), or a continuation. */
+  public record Request(String bucket, String key, Optional<String> continuationClaim) {
+    public static Request of(String bucket, String key) {
+      return new Request(bucket, key, Optional.empty());
+    }
+  }
+
+  public enum Outcome {
+    COMPLETED, CONTINUED, DUPLICATE, IN_PROGRESS, REFUSED, FAILED, STALE
+  }
+
+  public record Result(Outcome outcome, String detail, long rowsIn, long rowsOut, long rejected) {}
+
+  private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "batch-io");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Predictor predictor;
+  private final BlobStore store;
+  private final Continuations continuations;
+  private final Settings settings;
+  private final JsonLogger log;
+
+  public ScoreObjectFunction(Predictor predictor, BlobStore store, Continuations continuations, Settings settings,
+      JsonLogger log) {
+    this.predictor = predictor;
+    this.store = store;
+    this.continuations = continuations;
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /** The body of a continuation message for {@code req}. */
+  static String continuationBody(String bucket, String key, String claim) {
+    ObjectNode c = Json.MAPPER.createObjectNode();
+    c.putObject("modelfnContinuation").put("bucket", bucket).put("key", key).put("claim", claim);
+    return c.toString();
+  }
+
+  /** Reads a continuation message body, if it is one. */
+  public static Optional<Request> continuation(String body) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(body);
+      JsonNode c = n == null ? null : n.get("modelfnContinuation");
+      if (c == null || !c.isObject()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Request(c.path("bucket").asText(), c.path("key").asText(),
+          Optional.of(c.path("claim").asText())));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Scores the object, or resumes it.
+   *
+   * @param remainingMillis the invocation's remaining time (Lambda's {@code getRemainingTimeInMillis})
+   */
+  public Result apply(Request req, LongSupplier remainingMillis) {
+    long t0 = System.nanoTime();
+    if (!req.key().startsWith(settings.inputPrefix())) {
+      log.warn("object refused: outside the input prefix (recursion guard)", "bucket", req.bucket(), "key", req.key(),
+          "input_prefix", settings.inputPrefix());
+      return new Result(Outcome.REFUSED, "s3://" + req.bucket() + "/" + req.key() + " is outside the input prefix "
+          + settings.inputPrefix(), 0, 0, 0);
+    }
+    String rel = req.key().substring(settings.inputPrefix().length());
+    String manifestKey = settings.manifestPrefix() + rel + ".json";
+    Optional<BlobStore.Info> info = store.head(req.bucket(), req.key());
+    if (info.isEmpty()) {
+      log.warn("object to score is gone", "bucket", req.bucket(), "key", req.key());
+      return new Result(Outcome.STALE, "s3://" + req.bucket() + "/" + req.key() + " no longer exists", 0, 0, 0);
+    }
+    ModelMetadata md = predictor.metadata();
+    Claim claim = claim(req, manifestKey, info.get(), md, remainingMillis);
+    if (claim.outcome() != null) {
+      log.info("object not scored", "key", req.key(), "outcome", claim.outcome().name(), "detail", claim.detail());
+      return new Result(claim.outcome(), claim.detail(), 0, 0, 0);
+    }
+    Manifest m = claim.manifest();
+    Optional<InputFormat> inFormat = InputFormat.ofKey(req.key());
+    if (inFormat.isEmpty()) {
+      return fail(req, manifestKey, claim, "the key's extension is not .csv or .jsonl/.ndjson (optionally .gz)", null,
+          null);
+    }
+    InputFormat outFormat = settings.outputFormat().orElse(inFormat.get());
+    String base = InputFormat.gzipped(rel) ? rel.substring(0, rel.length() - 3) : rel;
+    String outKey = settings.outputPrefix() + base + (outFormat == inFormat.get() ? "" : outFormat.extension());
+    String rejectsKey = settings.rejectsPrefix() + rel + ".jsonl";
+    ObjectNode root = m.root;
+    root.put("output", outKey).put("rejects", rejectsKey);
+    root.with("input").put("format", inFormat.get().name().toLowerCase(java.util.Locale.ROOT))
+        .put("gzip", InputFormat.gzipped(rel));
+    try {
+      return score(req, claim, inFormat.get(), outFormat, outKey, rejectsKey, manifestKey, remainingMillis, t0);
+    } catch (HeaderException e) {
+      return fail(req, manifestKey, claim, e.getMessage(), null, null);
+    }
+  }
+
+  private record Claim(Manifest manifest, String manifestEtag, Outcome outcome, String detail) {}
+
+  /** Claims the work with a conditional write of the manifest, or says why this delivery does nothing. */
+  private Claim claim(Request req, String manifestKey, BlobStore.Info input, ModelMetadata md,
+      LongSupplier remainingMillis) {
+    long lease = System.currentTimeMillis() + Math.max(60_000, remainingMillis.getAsLong() + 60_000);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Optional<BlobStore.Blob> existing = store.get(req.bucket(), manifestKey);
+      if (existing.isEmpty()) {
+        if (req.continuationClaim().isPresent()) {
+          return new Claim(null, null, Outcome.STALE, "no manifest for this continuation");
+        }
+        Manifest m = newManifest(req, input, md, lease);
+        if (store.putIfAbsent(req.bucket(), manifestKey, m.bytes(), "application/json")) {
+          return new Claim(m, store.get(req.bucket(), manifestKey).map(BlobStore.Blob::etag).orElse(null), null, null);
+        }
+        continue; // another delivery claimed it first: look again
+      }
+      Manifest m = Manifest.parse(existing.get().bytes());
+      boolean sameWork = m.inputEtag().equals(input.etag()) && m.modelVersion().equals(md.version());
+      if (req.continuationClaim().isPresent()) {
+        if (m.status().equals(Manifest.CONTINUED) && m.claim().equals(req.continuationClaim().get()) && sameWork) {
+          m.root.put("status", Manifest.RUNNING).put("leaseUntilEpochMs", lease);
+          m.root.with("timings").put("invocations", m.root.path("timings").path("invocations").asInt() + 1);
+          if (store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", existing.get().etag())) {
+            return new Claim(m, store.get(req.bucket(), manifestKey).map(BlobStore.Blob::etag).orElse(null), null,
+                null);
+          }
+          continue;
+        }
+        return new Claim(null, null, Outcome.STALE, "the manifest no longer awaits this continuation");
+      }
+      if (sameWork) {
+        switch (m.status()) {
+          case Manifest.COMPLETED -> {
+            return new Claim(null, null, Outcome.DUPLICATE, "already scored: input ETag " + input.etag()
+                + " with model version " + md.version());
+          }
+          case Manifest.FAILED -> {
+            return new Claim(null, null, Outcome.DUPLICATE, "already failed for this input and model version: "
+                + m.root.path("error").asText());
+          }
+          default -> {
+            if (m.leaseUntil() > System.currentTimeMillis()) {
+              return new Claim(null, null, Outcome.IN_PROGRESS, "being scored by another invocation (claim "
+                  + m.claim() + ")");
+            }
+            // the run that held it stopped without a trace: take over from the start
+          }
+        }
+      }
+      Manifest fresh = newManifest(req, input, md, lease);
+      if (store.putIfMatch(req.bucket(), manifestKey, fresh.bytes(), "application/json", existing.get().etag())) {
+        return new Claim(fresh, store.get(req.bucket(), manifestKey).map(BlobStore.Blob::etag).orElse(null), null,
+            null);
+      }
+    }
+    return new Claim(null, null, Outcome.IN_PROGRESS, "the manifest kept changing while it was being claimed");
+  }
+
+  private static Manifest newManifest(Request req, BlobStore.Info input, ModelMetadata md, long lease) {
+    Manifest m = Manifest.fresh();
+    m.root.put("status", Manifest.RUNNING).put("claim", UUID.randomUUID().toString()).put("leaseUntilEpochMs", lease);
+    m.root.putObject("input").put("bucket", req.bucket()).put("key", req.key()).put("etag", input.etag())
+        .put("size", input.size());
+    m.root.putObject("model").put("name", md.name()).put("version", md.version());
+    m.root.putObject("timings").put("startedAt", Instant.now().toString()).put("invocations", 1);
+    return m;
+  }
+
+  /** A CSV header that cannot be mapped onto the model's features: the whole file fails. */
+  private static final class HeaderException extends RuntimeException {
+    HeaderException(String message) {
+      super(message);
+    }
+  }
+
+  /** One micro-batch from the reader. */
+  private static final class Batch {
+    final float[] x;
+    final long[] rows;
+    final long[] lines;
+    int n;
+    final List<String[]> rejects = new ArrayList<>(); // row, line, raw, reason
+    long lastRow;
+    long nextOffset;
+    long nextLine;
+    boolean end;
+    RuntimeException error;
+
+    Batch(int capacity, int width) {
+      x = new float[capacity * width];
+      rows = new long[capacity];
+      lines = new long[capacity];
+    }
+  }
+
+  private Result score(Request req, Claim claim, InputFormat inFormat, InputFormat outFormat, String outKey,
+      String rejectsKey, String manifestKey, LongSupplier remainingMillis, long t0) {
+    Manifest m = claim.manifest();
+    TensorSpec spec;
+    int width;
+    try {
+      spec = RowDecoder.tabularInput(predictor.metadata().signature());
+      width = RowDecoder.width(predictor.metadata().signature());
+    } catch (IllegalArgumentException e) {
+      throw new HeaderException(e.getMessage());
+    }
+    boolean resumed = m.root.has("progress");
+    Manifest.Progress progress = resumed ? m.progress() : null;
+    PartWriter out = new PartWriter(store, req.bucket(), outKey, outFormat.contentType(), settings.partBytes(), IO,
+        resumed ? resumedState(req, progress.output()) : null);
+    PartWriter rej = new PartWriter(store, req.bucket(), rejectsKey, InputFormat.JSONL.contentType(),
+        settings.partBytes(), IO, resumed ? resumedState(req, progress.rejects()) : null);
+    PartWriter.Covered from = resumed ? progress.at() : new PartWriter.Covered(-1, 0, 1, 0, 0, 0);
+    String etag = m.inputEtag();
+    String tailBase = settings.manifestPrefix() + rel(req) + ".json";
+
+    BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(2);
+    AtomicBoolean stop = new AtomicBoolean();
+    List<String> header = resumed ? progress.header() : null;
+    boolean headerRead = resumed && progress.headerRead();
+    Reader reader = new Reader(req, etag, inFormat, from, header, headerRead, width, queue, stop);
+    IO.execute(reader);
+
+    Predictions predictions = new Predictions(predictor.metadata().signature());
+    long rowsIn = from.rowsIn();
+    long rowsOut = from.rowsOut();
+    long rejected = from.rejected();
+    PartWriter.Covered at = from;
+    boolean continued = false;
+    boolean csvHeaderWritten = resumed && progress.outputHeaderWritten();
+    try {
+      while (true) {
+        Batch b = queue.take();
+        if (b.error != null) {
+          throw b.error;
+        }
+        InferenceResult result = null;
+        if (b.n > 0) {
+          Tensor input = new Tensor(spec.name(), ElementType.FP32, new long[] {b.n, width},
+              b.n * width == b.x.length ? b.x : java.util.Arrays.copyOf(b.x, b.n * width));
+          result = predictor.infer(InferenceRequest.of(input));
+        }
+        Optional<Tensor> scores = result == null ? Optional.empty() : predictions.classScores(result);
+        // output and rejects in row order
+        int r = 0;
+        int j = 0;
+        StringBuilder sb = new StringBuilder(128);
+        while (r < b.n || j < b.rejects.size()) {
+          long scoredRow = r < b.n ? b.rows[r] : Long.MAX_VALUE;
+          long rejectRow = j < b.rejects.size() ? Long.parseLong(b.rejects.get(j)[0]) : Long.MAX_VALUE;
+          if (scoredRow < rejectRow) {
+            if (outFormat == InputFormat.CSV && !csvHeaderWritten) {
+              csvHeaderWritten = true;
+              byte[] h = ("row," + String.join(",", predictions.csvHeader(result, predictions.classScores(result)))
+                  + "\n").getBytes(StandardCharsets.UTF_8);
+              out.write(h, 0, h.length);
+            }
+            sb.setLength(0);
+            encodeRow(sb, outFormat, predictions, result, scores, r, scoredRow);
+            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+            out.write(bytes, 0, bytes.length);
+            r++;
+          } else {
+            String[] x = b.rejects.get(j);
+            byte[] bytes = rejectLine(x).getBytes(StandardCharsets.UTF_8);
+            rej.write(bytes, 0, bytes.length);
+            j++;
+          }
+        }
+        rowsIn += b.n + b.rejects.size();
+        rowsOut += b.n;
+        rejected += b.rejects.size();
+        if (b.lastRow >= 0) {
+          at = new PartWriter.Covered(b.lastRow, b.nextOffset, b.nextLine, rowsIn, rowsOut, rejected);
+          out.advance();
+          rej.advance();
+        }
+        if (b.end) {
+          break;
+        }
+        if (remainingMillis.getAsLong() < settings.safetyMargin().toMillis()) {
+          continued = true;
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop.set(true);
+      out.abort();
+      rej.abort();
+      throw new IllegalStateException("interrupted while scoring " + req.key(), e);
+    } catch (RuntimeException e) {
+      stop.set(true);
+      queue.clear();
+      out.abort();
+      rej.abort();
+      return fail(req, manifestKey, claim, e instanceof HeaderException ? e.getMessage()
+          : "scoring stopped: " + e, null, e instanceof HeaderException ? null : e);
+    } finally {
+      stop.set(true);
+      queue.clear();
+    }
+    if (continued) {
+      return handOver(req, claim, manifestKey, reader, out, rej, at, csvHeaderWritten, tailBase, t0);
+    }
+    if (outFormat == InputFormat.CSV && !csvHeaderWritten) {
+      // no row was scored: the header still says what the columns would be
+      byte[] h = ("row," + String.join(",", headerWithoutResult()) + "\n").getBytes(StandardCharsets.UTF_8);
+      out.write(h, 0, h.length);
+    }
+    out.finish();
+    rej.finish();
+    if (resumed) {
+      store.delete(req.bucket(), progress.output().tailKey());
+      store.delete(req.bucket(), progress.rejects().tailKey());
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    ObjectNode root = m.root;
+    root.put("status", Manifest.COMPLETED).remove("progress");
+    root.remove("leaseUntilEpochMs");
+    root.putObject("rows").put("in", rowsIn).put("out", rowsOut).put("rejected", rejected);
+    ObjectNode timings = root.with("timings");
+    timings.put("finishedAt", Instant.now().toString());
+    timings.put("lastInvocationSeconds", seconds);
+    double total = Duration.between(Instant.parse(timings.path("startedAt").asText()), Instant.now()).toMillis()
+        / 1000.0;
+    timings.put("seconds", total);
+    root.put("throughputRowsPerSecond", total > 0 ? Math.round(rowsIn / Math.max(total, 1e-3)) : rowsIn);
+    if (!store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag())) {
+      log.warn("manifest changed under a finished run; predictions are written, the manifest is not updated", "key",
+          req.key());
+    }
+    log.info("object scored", "key", req.key(), "rows_in", rowsIn, "rows_out", rowsOut, "rejected", rejected,
+        "seconds", seconds, "output", outKey);
+    return new Result(Outcome.COMPLETED, outKey, rowsIn, rowsOut, rejected);
+  }
+
+  /** The prediction columns when no row was scored (an empty file): from the labels or the output shapes. */
+  private List<String> headerWithoutResult() {
+    var sig = predictor.metadata().signature();
+    List<String> h = new ArrayList<>();
+    if (!sig.labels().isEmpty()) {
+      h.add("label");
+      sig.labels().forEach(l -> h.add("p_" + l));
+      return h;
+    }
+    for (TensorSpec o : sig.outputs()) {
+      long size = 1;
+      for (int d = 1; d < o.shape().size(); d++) {
+        size *= Math.max(1, o.shape().get(d));
+      }
+      for (int j = 0; j < size; j++) {
+        h.add(size == 1 ? o.name() : o.name() + "_" + j);
+      }
+    }
+    return h;
+  }
+
+  private static PartWriter.Covered earlier(PartWriter.Covered a, PartWriter.Covered b) {
+    return a.row() <= b.row() ? a : b;
+  }
+
+  /** Records where the run is and enqueues the continuation that resumes it. */
+  private Result handOver(Request req, Claim claim, String manifestKey, Reader reader, PartWriter out,
+      PartWriter rej, PartWriter.Covered at, boolean outputHeaderWritten, String tailBase, long t0) {
+    Manifest m = claim.manifest();
+    Manifest.WriterState outState = saveTail(req, out.checkpoint(), tailBase + ".output-tail");
+    Manifest.WriterState rejState = saveTail(req, rej.checkpoint(), tailBase + ".rejects-tail");
+    m.progress(new Manifest.Progress(at, reader.header, reader.headerRead, outputHeaderWritten, outState, rejState));
+    m.root.put("status", Manifest.CONTINUED).put("claim", UUID.randomUUID().toString());
+    m.root.putObject("rows").put("in", at.rowsIn()).put("out", at.rowsOut()).put("rejected", at.rejected());
+    if (!store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag())) {
+      out.abort();
+      rej.abort();
+      return new Result(Outcome.STALE, "the manifest changed under this run; it stops without a continuation", 0, 0,
+          0);
+    }
+    continuations.enqueue(continuationBody(req.bucket(), req.key(), m.claim()));
+    log.info("object handed over to a continuation", "key", req.key(), "resume_row", at.row() + 1, "resume_offset",
+        at.offset(), "seconds", (System.nanoTime() - t0) / 1e9);
+    return new Result(Outcome.CONTINUED, "resumes after row " + at.row(), at.rowsIn(), at.rowsOut(), at.rejected());
+  }
+
+  /** Stores the bytes after a writer's parts; a continuation reads them back. */
+  private Manifest.WriterState saveTail(Request req, PartWriter.State state, String tailKey) {
+    store.put(req.bucket(), tailKey, state.tail(), "application/octet-stream");
+    return new Manifest.WriterState(state.uploadId(), state.parts(), tailKey);
+  }
+
+  private PartWriter.State resumedState(Request req, Manifest.WriterState w) {
+    byte[] tail = store.get(req.bucket(), w.tailKey()).map(BlobStore.Blob::bytes)
+        .orElseThrow(() -> new IllegalStateException("the continuation's saved output s3://" + req.bucket() + "/"
+            + w.tailKey() + " is missing"));
+    return new PartWriter.State(w.uploadId(), w.parts(), tail);
+  }
+
+  private String rel(Request req) {
+    return req.key().substring(settings.inputPrefix().length());
+  }
+
+  private Result fail(Request req, String manifestKey, Claim claim, String reason, Object unused, Throwable error) {
+    Manifest m = claim.manifest();
+    m.root.put("status", Manifest.FAILED).put("error", reason).remove("progress");
+    m.root.remove("leaseUntilEpochMs");
+    m.root.with("timings").put("finishedAt", Instant.now().toString());
+    store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag());
+    if (error != null && !(error instanceof InvalidInputException)) {
+      log.error("batch scoring failed", error, "key", req.key(), "reason", reason);
+    } else {
+      log.warn("batch scoring failed", "key", req.key(), "reason", reason);
+    }
+    return new Result(Outcome.FAILED, reason, 0, 0, 0);
+  }
+
+  private static void encodeRow(StringBuilder sb, InputFormat format, Predictions p, InferenceResult result,
+      Optional<Tensor> scores, int i, long row) {
+    if (format == InputFormat.CSV) {
+      sb.append(row).append(',');
+      p.appendCsvRow(sb, result, scores, i);
+      sb.append('\n');
+      return;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(bytes)) {
+      g.writeStartObject();
+      g.writeNumberField("row", row);
+      g.writeFieldName("prediction");
+      p.writeRow(g, result, scores, i);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    sb.append(bytes.toString(StandardCharsets.UTF_8)).append('\n');
+  }
+
+  private static String rejectLine(String[] x) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("row", Long.parseLong(x[0])).put("line", Long.parseLong(x[1])).put("raw", x[2]).put("reason", x[3]);
+    return o.toString() + "\n";
+  }
+
+  /** Reads and decodes records into micro-batches, ahead of scoring. */
+  private final class Reader implements Runnable {
+    private final Request req;
+    private final String etag;
+    private final InputFormat format;
+    private final PartWriter.Covered from;
+    private final int width;
+    private final BlockingQueue<Batch> queue;
+    private final AtomicBoolean stop;
+    volatile List<String> header;
+    volatile boolean headerRead;
+
+    Reader(Request req, String etag, InputFormat format, PartWriter.Covered from, List<String> header,
+        boolean headerRead, int width, BlockingQueue<Batch> queue, AtomicBoolean stop) {
+      this.req = req;
+      this.etag = etag;
+      this.format = format;
+      this.from = from;
+      this.header = header;
+      this.headerRead = headerRead;
+      this.width = width;
+      this.queue = queue;
+      this.stop = stop;
+    }
+
+    @Override
+    public void run() {
+      try (InputStream in = open()) {
+        RecordSplitter split = new RecordSplitter(in, format == InputFormat.CSV, from.offset(), from.line());
+        RowDecoder decoder = format == InputFormat.JSONL ? RowDecoder.jsonl(predictor.metadata().signature()) : null;
+        long row = Math.max(0, from.row());
+        Batch b = new Batch(settings.batchRows(), width);
+        b.lastRow = -1;
+        while (!stop.get() && split.next()) {
+          if (decoder == null) {
+            CsvCodec.ColumnMapping mapping;
+            if (!headerRead) {
+              headerRead = true;
+              List<String> first;
+              try {
+                first = CsvFields.split(split.bytes, split.length);
+              } catch (InvalidInputException e) {
+                throw new HeaderException("the first line is not valid CSV: " + e.getMessage());
+              }
+              mapping = mapping(first);
+              if (mapping.header()) {
+                header = first;
+                decoder = RowDecoder.csv(predictor.metadata().signature(), mapping);
+                b.lastRow = 0;
+                b.nextOffset = split.nextOffset;
+                b.nextLine = split.nextLine;
+                continue;
+              }
+              header = null;
+            } else {
+              mapping = header == null ? mapping(null) : mapping(header);
+            }
+            decoder = RowDecoder.csv(predictor.metadata().signature(), mapping);
+          }
+          row++;
+          try {
+            decoder.decode(split.bytes, split.length, b.x, b.n * width);
+            b.rows[b.n] = row;
+            b.lines[b.n] = split.startLine;
+            b.n++;
+          } catch (InvalidInputException e) {
+            b.rejects.add(new String[] {Long.toString(row), Long.toString(split.startLine), raw(split),
+                reason(e)});
+          }
+          b.lastRow = row;
+          b.nextOffset = split.nextOffset;
+          b.nextLine = split.nextLine;
+          if (b.n == settings.batchRows() || b.rejects.size() >= settings.batchRows()) {
+            put(b);
+            b = new Batch(settings.batchRows(), width);
+            b.lastRow = -1;
+          }
+        }
+        if (!stop.get()) {
+          if (decoder == null && format == InputFormat.CSV && !headerRead) {
+            header = null; // an empty file
+          }
+          b.end = true;
+          put(b);
+        }
+      } catch (RuntimeException e) {
+        Batch failed = new Batch(0, 0);
+        failed.error = e;
+        put(failed);
+      } catch (IOException e) {
+        Batch failed = new Batch(0, 0);
+        failed.error = new UncheckedIOException("reading s3://" + req.bucket() + "/" + req.key() + ": "
+            + e.getMessage(), e);
+        put(failed);
+      }
+    }
+
+    private CsvCodec.ColumnMapping mapping(List<String> first) {
+      var sig = predictor.metadata().signature();
+      try {
+        if (first == null) {
+          int[] src = new int[width];
+          for (int i = 0; i < width; i++) {
+            src[i] = i;
+          }
+          return new CsvCodec.ColumnMapping(src, width, false);
+        }
+        return CsvCodec.mapping(first, sig, RowDecoder.tabularInput(sig));
+      } catch (InvalidInputException e) {
+        throw new HeaderException("the CSV header cannot be mapped onto the model's features: " + reason(e));
+      }
+    }
+
+    private InputStream open() throws IOException {
+      if (!InputFormat.gzipped(req.key())) {
+        return store.open(req.bucket(), req.key(), from.offset(), etag);
+      }
+      InputStream gz = new GZIPInputStream(store.open(req.bucket(), req.key(), 0, etag), 64 * 1024);
+      gz.skipNBytes(from.offset());
+      return gz;
+    }
+
+    private void put(Batch b) {
+      try {
+        while (!stop.get()) {
+          if (queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String raw(RecordSplitter s) {
+    int n = Math.min(s.length, 64 * 1024);
+    return new String(s.bytes, 0, n, StandardCharsets.UTF_8) + (n < s.length ? "..." : "");
+  }
+
+  private static String reason(InvalidInputException e) {
+    String p = e.pointer();
+    if (p.startsWith("/0/")) {
+      p = p.substring(2);
+    } else if (p.equals("/0")) {
+      p = "";
+    }
+    return (p.isEmpty() ? "" : p + ": ") + "expected " + e.expected() + ", received " + e.received();
+  }
+}
