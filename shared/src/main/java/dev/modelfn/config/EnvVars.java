@@ -67,6 +67,15 @@ public final class EnvVars {
   /** Queue of asynchronous inference jobs. */
   public static final String JOBS_QUEUE_URL = "MODELFN_JOBS_QUEUE_URL";
 
+  /** Rows per batch-scoring micro-batch (one model call each); default 512. */
+  public static final String BATCH_ROWS = "MODELFN_BATCH_ROWS";
+  /** Size of the multipart-upload parts batch scoring writes, in MiB (5 or more); default 8. */
+  public static final String BATCH_PART_MIB = "MODELFN_BATCH_PART_MIB";
+  /** Seconds before the invocation's end at which batch scoring hands over to a continuation; default 30. */
+  public static final String BATCH_SAFETY_SECONDS = "MODELFN_BATCH_SAFETY_SECONDS";
+  /** Output format of batch scoring, {@code csv} or {@code jsonl}; default: the input's. */
+  public static final String BATCH_OUTPUT_FORMAT = "MODELFN_BATCH_OUTPUT_FORMAT";
+
   /** All names, for documentation and for checks that templates set nothing else. */
   public static final List<String> ALL =
       List.of(
@@ -93,5 +102,9 @@ public final class EnvVars {
           RECORDS_QUEUE_URL,
           SINK_QUEUE_URL,
           POISON_QUEUE_URL,
-          JOBS_QUEUE_URL);
+          JOBS_QUEUE_URL,
+          BATCH_ROWS,
+          BATCH_PART_MIB,
+          BATCH_SAFETY_SECONDS,
+          BATCH_OUTPUT_FORMAT);
 }

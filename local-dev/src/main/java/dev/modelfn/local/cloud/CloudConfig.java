@@ -55,7 +55,8 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
   /**
    * A function run from a deployment package (relative to the project root).
    *
-   * @param environment env vars beside the ones the local cloud sets (endpoint, region, credentials)
+   * @param environment env vars beside the ones the local cloud sets (endpoint, region, credentials,
+   *     resources); a value {@code ${queue:NAME}} becomes that queue's URL
    */
   public record Function(String name, String handler, String code, Map<String, String> environment,
       Integer memoryMb, Integer timeoutSeconds) {
@@ -71,6 +72,17 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
   public record Trigger(String function, String queue, String stream, Integer batchSize,
       Integer maximumBatchingWindowSeconds, Boolean reportBatchItemFailures, String startingPosition,
       Integer maximumRetryAttempts, Boolean bisectBatchOnFunctionError, String onFailureQueue) {}
+
+  private static final java.util.regex.Pattern QUEUE_REF = java.util.regex.Pattern.compile("\\$\\{queue:([^}]+)}");
+
+  /** A function's environment with {@code ${queue:NAME}} replaced by queue URLs. */
+  public static Map<String, String> resolve(Map<String, String> env,
+      java.util.function.Function<String, String> queueUrls) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    env.forEach((k, v) -> out.put(k, QUEUE_REF.matcher(v).replaceAll(m ->
+        java.util.regex.Matcher.quoteReplacement(queueUrls.apply(m.group(1))))));
+    return out;
+  }
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -132,6 +144,13 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
       require(functionNames.add(f.name()), source, "functions: '" + f.name() + "' is declared twice");
       require(f.handler() != null, source, "functions: " + f.name() + ".handler is required");
       require(f.code() != null, source, "functions: " + f.name() + ".code (the deployment package) is required");
+      for (Map.Entry<String, String> e : f.environment().entrySet()) {
+        java.util.regex.Matcher m = QUEUE_REF.matcher(e.getValue());
+        while (m.find()) {
+          require(queueNames.contains(m.group(1)), source, "functions: " + f.name() + ".environment." + e.getKey()
+              + " names queue '" + m.group(1) + "', which is not declared");
+        }
+      }
     }
     for (Bucket b : buckets) {
       require(b.name() != null && b.name().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), source, "buckets: '"

@@ -93,7 +93,7 @@ public final class CloudProvisioner {
       for (CloudConfig.Function f : config.functions()) {
         Map<String, String> env = new LinkedHashMap<>(resources);
         env.putAll(extraEnvironment);
-        env.putAll(f.environment());
+        env.putAll(CloudConfig.resolve(f.environment(), queueUrls::get));
         byte[] zip = zip(home.resolve(f.code()));
         lambda.createFunction(r -> r.functionName(f.name()).runtime(Runtime.JAVA21).handler(f.handler())
             .role("arn:aws:iam::" + account + ":role/modelfn-local")

@@ -306,7 +306,7 @@ public final class LocalCloud implements AutoCloseable {
   private void addFunction(CloudConfig.Function f) {
     Path code = options.home().resolve(f.code());
     Map<String, String> env = new LinkedHashMap<>(functionEnvironment());
-    env.putAll(f.environment());
+    env.putAll(CloudConfig.resolve(f.environment(), this::queueUrl));
     var spec = new dev.modelfn.local.lambda.FunctionSpec(f.name(), f.handler(), code, env,
         f.memoryMb() == null ? 1024 : f.memoryMb(), Duration.ofSeconds(f.timeoutSeconds() == null ? 30
             : f.timeoutSeconds()), List.of());

@@ -41,7 +41,13 @@ public final class AwsPredictors {
     return OnnxPredictor.load(config, loader);
   }
 
-  static S3Client s3Client(Map<String, String> env) {
+  public static software.amazon.awssdk.services.sqs.SqsClient sqsClient(Map<String, String> env) {
+    var builder = software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
+    endpointOverride(env).ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public static S3Client s3Client(Map<String, String> env) {
     var builder = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
     endpointOverride(env).ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
     return builder.build();

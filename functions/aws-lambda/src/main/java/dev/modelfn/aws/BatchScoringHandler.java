@@ -1,0 +1,174 @@
+package dev.modelfn.aws;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelfn.aws.internal.AwsPredictors;
+import dev.modelfn.codec.Json;
+import dev.modelfn.errors.ConfigurationException;
+import dev.modelfn.config.EnvVars;
+import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.batch.InputFormat;
+import dev.modelfn.core.batch.ScoreObjectFunction;
+import dev.modelfn.model.Predictor;
+import dev.modelfn.telemetry.JsonLogger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Lambda handler for S3-triggered batch scoring. Events: S3 notifications delivered directly, S3
+ * notifications wrapped in SQS messages (the default, durable path; the queue also carries the
+ * continuations of long runs), and EventBridge "Object Created" events. For SQS batches it answers
+ * with {@code batchItemFailures} naming only the messages that hit an unexpected error; a file that
+ * fails for a reason in the file (its header, say) is recorded in its manifest and not retried.
+ */
+public final class BatchScoringHandler implements RequestStreamHandler {
+  private final ScoreObjectFunction function;
+  private final JsonLogger log;
+
+  public BatchScoringHandler() {
+    this(System.getenv());
+  }
+
+  public BatchScoringHandler(Map<String, String> env) {
+    ModelfnConfig config = ModelfnConfig.from(env);
+    this.log = new JsonLogger("dev.modelfn.aws.BatchScoringHandler", config.logLevel());
+    Predictor predictor = AwsPredictors.create(config, env);
+    String queueUrl = env.get(EnvVars.BATCH_QUEUE_URL);
+    SqsClient sqs = queueUrl == null || queueUrl.isBlank() ? null : AwsPredictors.sqsClient(env);
+    this.function = new ScoreObjectFunction(predictor, new S3BlobStore(AwsPredictors.s3Client(env)), body -> {
+      if (sqs == null) {
+        throw new ConfigurationException(EnvVars.BATCH_QUEUE_URL + " is not set: a run that needs more than one"
+            + " invocation hands over to a continuation on that queue");
+      }
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    }, settings(env), log);
+  }
+
+  /** Batch settings from the environment, each checked. */
+  static ScoreObjectFunction.Settings settings(Map<String, String> env) {
+    ScoreObjectFunction.Settings d = ScoreObjectFunction.Settings.defaults();
+    String prefix = env.getOrDefault(EnvVars.INPUT_PREFIX, d.inputPrefix());
+    if (prefix.isBlank() || !prefix.endsWith("/")) {
+      throw new ConfigurationException(EnvVars.INPUT_PREFIX + ": expected a key prefix ending in '/', found '"
+          + prefix + "'");
+    }
+    int rows = positive(env, EnvVars.BATCH_ROWS, d.batchRows());
+    int partMib = positive(env, EnvVars.BATCH_PART_MIB, d.partBytes() / (1024 * 1024));
+    if (partMib < 5) {
+      throw new ConfigurationException(EnvVars.BATCH_PART_MIB + ": S3 parts are at least 5 MiB; found " + partMib);
+    }
+    int safety = positive(env, EnvVars.BATCH_SAFETY_SECONDS, (int) d.safetyMargin().toSeconds());
+    Optional<InputFormat> out = Optional.empty();
+    String format = env.get(EnvVars.BATCH_OUTPUT_FORMAT);
+    if (format != null && !format.isBlank()) {
+      out = Optional.of(InputFormat.ofName(format).orElseThrow(() -> new ConfigurationException(
+          EnvVars.BATCH_OUTPUT_FORMAT + ": expected csv or jsonl, found '" + format + "'")));
+    }
+    return new ScoreObjectFunction.Settings(prefix, d.outputPrefix(), d.manifestPrefix(), d.rejectsPrefix(), rows,
+        partMib * 1024 * 1024, Duration.ofSeconds(safety), out);
+  }
+
+  private static int positive(Map<String, String> env, String name, int dflt) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigurationException(name + ": expected a positive whole number, found '" + v + "'");
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    JsonNode event = Json.parse(input.readAllBytes());
+    LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : context::getRemainingTimeInMillis;
+    output.write(Json.MAPPER.writeValueAsBytes(handle(event, remaining)));
+  }
+
+  /** Handles one event; the answer names failed SQS messages, or summarises what was done. */
+  public ObjectNode handle(JsonNode event, LongSupplier remaining) {
+    ObjectNode answer = Json.MAPPER.createObjectNode();
+    if ("aws.s3".equals(event.path("source").asText()) && event.has("detail")) {
+      JsonNode d = event.get("detail");
+      run(List.of(ScoreObjectFunction.Request.of(d.path("bucket").path("name").asText(),
+          d.path("object").path("key").asText())), remaining, answer.putArray("results"));
+      return answer;
+    }
+    JsonNode records = event.path("Records");
+    ArrayNode results = answer.putArray("results");
+    if (records.isArray() && !records.isEmpty() && "aws:sqs".equals(records.get(0).path("eventSource").asText())) {
+      ArrayNode failures = answer.putArray("batchItemFailures");
+      for (JsonNode m : records) {
+        String id = m.path("messageId").asText();
+        try {
+          run(requests(m.path("body").asText()), remaining, results);
+        } catch (RuntimeException e) {
+          log.error("message failed; it stays on the queue", e, "message_id", id);
+          failures.addObject().put("itemIdentifier", id);
+        }
+      }
+      return answer;
+    }
+    run(s3Requests(event), remaining, results);
+    return answer;
+  }
+
+  /** The work in one SQS message: a continuation, an S3 event (maybe an EventBridge one), or nothing (a test event). */
+  private List<ScoreObjectFunction.Request> requests(String body) {
+    Optional<ScoreObjectFunction.Request> continuation = ScoreObjectFunction.continuation(body);
+    if (continuation.isPresent()) {
+      return List.of(continuation.get());
+    }
+    JsonNode n = Json.parse(body.getBytes(StandardCharsets.UTF_8));
+    if ("s3:TestEvent".equals(n.path("Event").asText())) {
+      return List.of();
+    }
+    if ("aws.s3".equals(n.path("source").asText())) {
+      JsonNode d = n.path("detail");
+      return List.of(ScoreObjectFunction.Request.of(d.path("bucket").path("name").asText(),
+          d.path("object").path("key").asText()));
+    }
+    return s3Requests(n);
+  }
+
+  private static List<ScoreObjectFunction.Request> s3Requests(JsonNode event) {
+    List<ScoreObjectFunction.Request> out = new ArrayList<>();
+    for (JsonNode r : event.path("Records")) {
+      if (!r.path("eventName").asText().startsWith("ObjectCreated")) {
+        continue;
+      }
+      String key = r.path("s3").path("object").path("key").asText();
+      // keys in S3 notifications are URL-encoded as in forms: '+' is a space
+      out.add(ScoreObjectFunction.Request.of(r.path("s3").path("bucket").path("name").asText(),
+          URLDecoder.decode(key, StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  private void run(List<ScoreObjectFunction.Request> requests, LongSupplier remaining, ArrayNode results) {
+    for (ScoreObjectFunction.Request req : requests) {
+      ScoreObjectFunction.Result r = function.apply(req, remaining);
+      results.addObject().put("key", req.key()).put("outcome", r.outcome().name()).put("detail", r.detail())
+          .put("rowsIn", r.rowsIn()).put("rowsOut", r.rowsOut()).put("rejected", r.rejected());
+    }
+  }
+}
