@@ -42,7 +42,8 @@ class BatchScoringIT {
         {
           "buckets": [
             { "name": "batch-data", "notifications": [ { "prefix": "incoming/", "queue": "batch-objects" } ] },
-            { "name": "batch-slow", "notifications": [ { "prefix": "incoming/", "queue": "slow-objects" } ] }
+            { "name": "batch-slow", "notifications": [ { "prefix": "incoming/", "queue": "slow-objects" } ] },
+            { "name": "batch-direct" }
           ],
           "queues": [
             { "name": "batch-objects-dlq" },
@@ -187,6 +188,40 @@ class BatchScoringIT {
     JsonNode header = awaitManifest("batch-data", "manifests/bad-header.csv.json", Duration.ofSeconds(60));
     assertThat(header.get("status").asText()).isEqualTo("failed");
     assertThat(header.get("error").asText()).contains("header");
+  }
+
+  @Test
+  void directS3AndEventBridgeEventsWithEncodedKeysAndTheRecursionGuard() throws Exception {
+    byte[] csv = Fixtures.bytes("batch/fraud-sample.csv");
+    s3.putObject(p -> p.bucket("batch-direct").key("incoming/a+b c.csv"), RequestBody.fromBytes(csv));
+    s3.putObject(p -> p.bucket("batch-direct").key("incoming/eb.csv"), RequestBody.fromBytes(csv));
+    s3.putObject(p -> p.bucket("batch-direct").key("predictions/loop.csv"), RequestBody.fromBytes(csv));
+    try (var lambda = CLOUD.cloud().lambda()) {
+      JsonNode direct = invoke(lambda, """
+          {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put",
+            "s3":{"bucket":{"name":"batch-direct"},"object":{"key":"incoming/a%2Bb+c.csv","size":1}}}]}""");
+      assertThat(direct.at("/results/0/outcome").asText()).isEqualTo("COMPLETED");
+      assertThat(direct.at("/results/0/key").asText()).isEqualTo("incoming/a+b c.csv");
+      JsonNode eventBridge = invoke(lambda, """
+          {"version":"0","detail-type":"Object Created","source":"aws.s3","region":"us-east-1",
+           "detail":{"bucket":{"name":"batch-direct"},"object":{"key":"incoming/eb.csv","size":1}}}""");
+      assertThat(eventBridge.at("/results/0/outcome").asText()).isEqualTo("COMPLETED");
+      JsonNode guarded = invoke(lambda, """
+          {"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put",
+            "s3":{"bucket":{"name":"batch-direct"},"object":{"key":"predictions/loop.csv"}}}]}""");
+      assertThat(guarded.at("/results/0/outcome").asText()).isEqualTo("REFUSED");
+    }
+    assertGolden(text("batch-direct", "predictions/a+b c.csv"));
+    assertGolden(text("batch-direct", "predictions/eb.csv"));
+    assertThat(s3.listObjectsV2(l -> l.bucket("batch-direct").prefix("predictions/predictions")).keyCount()).isZero();
+  }
+
+  private static JsonNode invoke(software.amazon.awssdk.services.lambda.LambdaClient lambda, String event)
+      throws IOException {
+    var r = lambda.invoke(i -> i.functionName("batch").payload(software.amazon.awssdk.core.SdkBytes
+        .fromUtf8String(event)));
+    assertThat(r.functionError()).as(r.payload().asUtf8String()).isNull();
+    return JSON.readTree(r.payload().asByteArray());
   }
 
   @Test
