@@ -144,8 +144,10 @@ public final class Predictions {
   private static void appendValue(StringBuilder sb, Tensor t, int i) {
     Object d = t.data();
     switch (t.type()) {
-      case FP32 -> sb.append(((float[]) d)[i]);
-      case FP64 -> sb.append(((double[]) d)[i]);
+      // Schubfach (as Jackson writes JSON numbers): the shortest digits that read back to the same
+      // value, several times faster than Float.toString on Java 17
+      case FP32 -> sb.append(com.fasterxml.jackson.core.io.NumberOutput.toString(((float[]) d)[i], true));
+      case FP64 -> sb.append(com.fasterxml.jackson.core.io.NumberOutput.toString(((double[]) d)[i], true));
       case INT64 -> sb.append(((long[]) d)[i]);
       case INT32 -> sb.append(((int[]) d)[i]);
       case BOOL -> sb.append(((boolean[]) d)[i]);

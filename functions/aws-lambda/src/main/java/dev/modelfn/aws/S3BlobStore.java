@@ -119,9 +119,10 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public String uploadPart(String bucket, String key, String uploadId, int number, byte[] bytes, int length) {
+    // streamed from the caller's buffer (no copy of a part; a retry streams it again)
     return s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-        .contentLength((long) length), RequestBody.fromBytes(length == bytes.length ? bytes
-            : java.util.Arrays.copyOf(bytes, length))).eTag();
+        .contentLength((long) length), RequestBody.fromContentProvider(
+            () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream")).eTag();
   }
 
   @Override

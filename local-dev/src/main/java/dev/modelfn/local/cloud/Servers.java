@@ -28,8 +28,9 @@ final class Servers {
 
   static List<String> jvm(Path java, Path classPathDir, Path extraClasses, String mainClass) {
     List<String> cmd = new ArrayList<>(List.of(java.toString(),
-        // servers for one developer: C1 only and a serial collector start faster and use less CPU
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1", "-Xshare:auto"));
+        // servers for one developer: a serial collector and small stacks; full JIT, as they move
+        // the bytes of every object and message
+        "-XX:+UseSerialGC", "-Xss512k", "-Xshare:auto"));
     cmd.add("-cp");
     cmd.add((extraClasses != null ? extraClasses + File.pathSeparator : "") + classPathDir.resolve("*"));
     cmd.add(mainClass);

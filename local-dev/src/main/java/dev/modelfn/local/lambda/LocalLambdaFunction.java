@@ -226,10 +226,19 @@ public final class LocalLambdaFunction implements AutoCloseable {
     cmd.add(javaExecutable.toString());
     // As Lambda's Java runtime: heap from the configured memory, serial GC, C1 only for fast starts
     // (class data sharing stays at the JVM default, so archive options can be added).
-    cmd.add("-XX:MaxHeapSize=" + (spec.memoryMb() * 85L / 100) + "m");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:+TieredCompilation");
-    cmd.add("-XX:TieredStopAtLevel=1");
+    // A function's JAVA_TOOL_OPTIONS replaces the defaults it names, as it does on Lambda (a
+    // long-running batch function turns C2 back on with -XX:TieredStopAtLevel=4, say).
+    String tool = spec.environment().getOrDefault("JAVA_TOOL_OPTIONS", "");
+    if (!tool.contains("MaxHeapSize") && !tool.contains("-Xmx")) {
+      cmd.add("-XX:MaxHeapSize=" + (spec.memoryMb() * 85L / 100) + "m");
+    }
+    if (!tool.matches(".*-XX:[+]Use\\w+GC.*")) {
+      cmd.add("-XX:+UseSerialGC");
+    }
+    if (!tool.contains("TieredStopAtLevel") && !tool.contains("TieredCompilation")) {
+      cmd.add("-XX:+TieredCompilation");
+      cmd.add("-XX:TieredStopAtLevel=1");
+    }
     cmd.add("-Djava.net.preferIPv4Stack=true");
     cmd.addAll(spec.jvmOptions());
     cmd.add("-cp");

@@ -1,6 +1,5 @@
 package dev.modelfn.core.batch;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +26,10 @@ final class PartWriter {
   private final int partBytes;
   private final ExecutorService uploader;
   private final List<BlobStore.Part> parts = new ArrayList<>();
-  private ByteArrayOutputStream buffer;
+  /** The part being filled, and the spare that holds the part being uploaded: two buffers, reused. */
+  private byte[] buffer;
+  private int length;
+  private byte[] spare;
   private String uploadId;
   private Future<BlobStore.Part> inFlight;
 
@@ -39,48 +41,62 @@ final class PartWriter {
     this.contentType = contentType;
     this.partBytes = partBytes;
     this.uploader = uploader;
-    this.buffer = newBuffer();
+    this.buffer = new byte[Math.min(partBytes + 64 * 1024, 64 * 1024)];
     if (resumed != null) {
       this.uploadId = resumed.uploadId();
       this.parts.addAll(resumed.parts());
-      this.buffer.writeBytes(resumed.tail());
+      write(resumed.tail(), 0, resumed.tail().length);
     }
   }
 
-  private ByteArrayOutputStream newBuffer() {
-    return new ByteArrayOutputStream(Math.min(partBytes + 64 * 1024, 16 * 1024 * 1024));
-  }
-
   void write(byte[] bytes, int off, int len) {
-    buffer.write(bytes, off, len);
+    if (length + len > buffer.length) {
+      // grows to a part's size once, then is reused
+      buffer = java.util.Arrays.copyOf(buffer, Math.max(length + len, Math.min(partBytes + 64 * 1024,
+          Math.max(buffer.length * 2, length + len))));
+    }
+    System.arraycopy(bytes, off, buffer, length, len);
+    length += len;
   }
 
   /** A batch boundary: cuts a part when the buffer is full. */
   void advance() {
-    if (buffer.size() >= partBytes) {
+    if (length >= partBytes) {
       cut();
     }
   }
 
   private void cut() {
-    awaitInFlight();
+    awaitInFlight(); // the spare is free again
     if (uploadId == null) {
       uploadId = store.startUpload(bucket, key, contentType);
     }
-    byte[] part = buffer.toByteArray();
-    buffer = newBuffer();
+    byte[] part = buffer;
+    int partLength = length;
+    buffer = spare != null && spare.length >= Math.min(partBytes, part.length) ? spare : new byte[part.length];
+    spare = part;
+    length = 0;
     int number = parts.size() + 1;
     String id = uploadId;
     inFlight = uploader.submit(() -> new BlobStore.Part(number, store.uploadPart(bucket, key, id, number, part,
-        part.length)));
+        partLength)));
+  }
+
+  private long uploadWaitNanos;
+
+  /** Time spent waiting for a part upload to finish. */
+  long uploadWaitNanos() {
+    return uploadWaitNanos;
   }
 
   private void awaitInFlight() {
     if (inFlight == null) {
       return;
     }
+    long t0 = System.nanoTime();
     try {
       parts.add(inFlight.get());
+      uploadWaitNanos += System.nanoTime() - t0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while uploading a part of " + key, e);
@@ -94,20 +110,19 @@ final class PartWriter {
   /** Waits for the part in flight and returns what a continuation needs. */
   State checkpoint() {
     awaitInFlight();
-    return new State(uploadId, List.copyOf(parts), buffer.toByteArray());
+    return new State(uploadId, List.copyOf(parts), java.util.Arrays.copyOf(buffer, length));
   }
 
   /** Uploads what is left and completes the object. */
   void finish() {
     awaitInFlight();
     if (uploadId == null) {
-      store.put(bucket, key, buffer.toByteArray(), contentType);
+      store.put(bucket, key, java.util.Arrays.copyOf(buffer, length), contentType);
       return;
     }
-    if (buffer.size() > 0 || parts.isEmpty()) {
-      byte[] last = buffer.toByteArray();
-      parts.add(new BlobStore.Part(parts.size() + 1, store.uploadPart(bucket, key, uploadId, parts.size() + 1, last,
-          last.length)));
+    if (length > 0 || parts.isEmpty()) {
+      parts.add(new BlobStore.Part(parts.size() + 1, store.uploadPart(bucket, key, uploadId, parts.size() + 1, buffer,
+          length)));
     }
     store.completeUpload(bucket, key, uploadId, parts);
   }

@@ -68,6 +68,18 @@ final class RecordSplitter {
         if (!fill()) {
           break;
         }
+        // copy the run up to the next byte that matters in one go
+        int run = pos;
+        while (run < len && buf[run] != '\n' && buf[run] != '"' && buf[run] != ',') {
+          run++;
+        }
+        if (run > pos) {
+          appendRun(pos, run - pos);
+          fieldStart = false;
+          justClosed = false;
+          pos = run;
+          continue;
+        }
         byte c = buf[pos++];
         if (c == '"' && quotes) {
           if (inQuotes) {
@@ -115,6 +127,14 @@ final class RecordSplitter {
       }
     }
     return true;
+  }
+
+  private void appendRun(int from, int n) {
+    if (length + n > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+    }
+    System.arraycopy(buf, from, bytes, length, n);
+    length += n;
   }
 
   private void append(byte c) {

@@ -62,28 +62,93 @@ abstract class RowDecoder {
       this.names = sig.featureNames();
     }
 
+    /** Field boundaries of the current record, reused. */
+    private int[] starts = new int[32];
+    private int[] ends = new int[32];
+
     @Override
     void decode(byte[] record, int length, float[] dest, int at) {
+      int fields = 0;
+      boolean quoted = false;
+      int start = 0;
+      for (int i = 0; i <= length; i++) {
+        if (i == length || record[i] == ',') {
+          if (fields == starts.length) {
+            starts = java.util.Arrays.copyOf(starts, fields * 2);
+            ends = java.util.Arrays.copyOf(ends, fields * 2);
+          }
+          starts[fields] = start;
+          ends[fields++] = i;
+          start = i + 1;
+        } else if (record[i] == '"') {
+          quoted = true;
+          break;
+        }
+      }
+      if (quoted) {
+        decodeQuoted(record, length, dest, at);
+        return;
+      }
+      if (fields != mapping.width()) {
+        throw new InvalidInputException("", mapping.width() + " columns", fields + " columns");
+      }
+      for (int c = 0; c < width; c++) {
+        int f = mapping.sourceColumn()[c];
+        int from = starts[f];
+        int to = ends[f];
+        while (from < to && (record[from] == ' ' || record[from] == '\t')) {
+          from++;
+        }
+        while (to > from && (record[to - 1] == ' ' || record[to - 1] == '\t')) {
+          to--;
+        }
+        if (from == to) {
+          throw new InvalidInputException(column(c), "a value", "an empty cell");
+        }
+        double d;
+        try {
+          d = Decimals.parse(record, from, to);
+        } catch (NumberFormatException e) {
+          throw notANumber(c, new String(record, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        float v = (float) d;
+        if (!Float.isFinite(v)) {
+          throw new InvalidInputException(column(c), "a finite number", "'"
+              + new String(record, from, to - from, java.nio.charset.StandardCharsets.UTF_8) + "'");
+        }
+        dest[at + c] = v;
+      }
+    }
+
+    private String column(int c) {
+      return names.isEmpty() ? "/" + c : "/" + Json.pointerSegment(names.get(c));
+    }
+
+    private InvalidInputException notANumber(int c, String s) {
+      return new InvalidInputException(column(c), "a number", "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
+          + "'");
+    }
+
+    /** Records with quoted fields: split with quote handling, then parse each cell. */
+    private void decodeQuoted(byte[] record, int length, float[] dest, int at) {
       List<String> cells = CsvFields.split(record, length);
       if (cells.size() != mapping.width()) {
         throw new InvalidInputException("", mapping.width() + " columns", cells.size() + " columns");
       }
       for (int c = 0; c < width; c++) {
-        String column = names.isEmpty() ? "/" + c : "/" + Json.pointerSegment(names.get(c));
         String s = cells.get(mapping.sourceColumn()[c]).strip();
         if (s.isEmpty()) {
-          throw new InvalidInputException(column, "a value", "an empty cell");
+          throw new InvalidInputException(column(c), "a value", "an empty cell");
         }
         double d;
         try {
           d = Double.parseDouble(s);
         } catch (NumberFormatException e) {
-          throw new InvalidInputException(column, "a number", "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
-              + "'");
+          throw notANumber(c, s);
         }
         float f = (float) d;
         if (!Float.isFinite(f)) {
-          throw new InvalidInputException(column, "a finite number", "'" + s + "'");
+          throw new InvalidInputException(column(c), "a finite number", "'" + s + "'");
         }
         dest[at + c] = f;
       }

@@ -277,6 +277,7 @@ public final class ScoreObjectFunction {
     String etag = m.inputEtag();
     String tailBase = settings.manifestPrefix() + rel(req) + ".json";
 
+    resetHeapPeaks();
     BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(2);
     AtomicBoolean stop = new AtomicBoolean();
     List<String> header = resumed ? progress.header() : null;
@@ -289,11 +290,15 @@ public final class ScoreObjectFunction {
     long rowsOut = from.rowsOut();
     long rejected = from.rejected();
     PartWriter.Covered at = from;
+    long waitingForInput = 0;
+    ClassifierCsv classifierCsv = new ClassifierCsv(predictor.metadata().signature().labels());
     boolean continued = false;
     boolean csvHeaderWritten = resumed && progress.outputHeaderWritten();
     try {
       while (true) {
+        long w0 = System.nanoTime();
         Batch b = queue.take();
+        waitingForInput += System.nanoTime() - w0;
         if (b.error != null) {
           throw b.error;
         }
@@ -318,10 +323,14 @@ public final class ScoreObjectFunction {
                   + "\n").getBytes(StandardCharsets.UTF_8);
               out.write(h, 0, h.length);
             }
-            sb.setLength(0);
-            encodeRow(sb, outFormat, predictions, result, scores, r, scoredRow);
-            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-            out.write(bytes, 0, bytes.length);
+            if (outFormat == InputFormat.CSV && scores.isPresent()) {
+              classifierCsv.encode(scoredRow, scores.get(), r, out); // the common case, straight to bytes
+            } else {
+              sb.setLength(0);
+              encodeRow(sb, outFormat, predictions, result, scores, r, scoredRow);
+              byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+              out.write(bytes, 0, bytes.length);
+            }
             r++;
           } else {
             String[] x = b.rejects.get(j);
@@ -385,10 +394,15 @@ public final class ScoreObjectFunction {
     ObjectNode timings = root.with("timings");
     timings.put("finishedAt", Instant.now().toString());
     timings.put("lastInvocationSeconds", seconds);
+    // where the last invocation waited: on reading and parsing, or on part uploads
+    timings.put("waitingForInputSeconds", waitingForInput / 1e9);
+    timings.put("waitingForUploadsSeconds", (out.uploadWaitNanos() + rej.uploadWaitNanos()) / 1e9);
     double total = Duration.between(Instant.parse(timings.path("startedAt").asText()), Instant.now()).toMillis()
         / 1000.0;
     timings.put("seconds", total);
     root.put("throughputRowsPerSecond", total > 0 ? Math.round(rowsIn / Math.max(total, 1e-3)) : rowsIn);
+    root.putObject("jvm").put("peakHeapMiB", heapPeakMiB(false)).put("peakOldGenMiB", heapPeakMiB(true))
+        .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     if (!store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag())) {
       log.warn("manifest changed under a finished run; predictions are written, the manifest is not updated", "key",
           req.key());
@@ -396,6 +410,28 @@ public final class ScoreObjectFunction {
     log.info("object scored", "key", req.key(), "rows_in", rowsIn, "rows_out", rowsOut, "rejected", rejected,
         "seconds", seconds, "output", outKey);
     return new Result(Outcome.COMPLETED, outKey, rowsIn, rowsOut, rejected);
+  }
+
+  /** Heap use peaks since the last reset, for the manifest: memory must not grow with the file. */
+  private static void resetHeapPeaks() {
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Peak use of the heap pools since the reset, in MiB: all of them, or only the old generation's. */
+  private static long heapPeakMiB(boolean oldOnly) {
+    long sum = 0;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      String name = pool.getName();
+      if (pool.getType() == java.lang.management.MemoryType.HEAP
+          && (!oldOnly || name.contains("Old") || name.contains("Tenured"))) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum / (1024 * 1024);
   }
 
   /** The prediction columns when no row was scored (an empty file): from the labels or the output shapes. */
@@ -494,6 +530,54 @@ public final class ScoreObjectFunction {
       throw new UncheckedIOException(e);
     }
     sb.append(bytes.toString(StandardCharsets.UTF_8)).append('\n');
+  }
+
+  /** A classifier's CSV line, {@code row,label,p_...}, written as bytes with no String per row. */
+  private static final class ClassifierCsv {
+    private final byte[][] labels;
+    private byte[] line = new byte[256];
+    private int n;
+
+    ClassifierCsv(List<String> labels) {
+      this.labels = labels.stream().map(l -> dev.modelfn.codec.CsvWriter.escape(l).getBytes(StandardCharsets.UTF_8))
+          .toArray(byte[][]::new);
+    }
+
+    void encode(long row, Tensor scores, int r, PartWriter out) {
+      float[] p = (float[]) scores.data();
+      int k = labels.length;
+      n = 0;
+      ascii(Long.toString(row));
+      put((byte) ',');
+      byte[] label = labels[Predictions.argmax(scores, r)];
+      ensure(label.length);
+      System.arraycopy(label, 0, line, n, label.length);
+      n += label.length;
+      for (int j = 0; j < k; j++) {
+        put((byte) ',');
+        ascii(com.fasterxml.jackson.core.io.NumberOutput.toString(p[r * k + j], true));
+      }
+      put((byte) '\n');
+      out.write(line, 0, n);
+    }
+
+    private void ascii(String s) {
+      ensure(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        line[n++] = (byte) s.charAt(i);
+      }
+    }
+
+    private void put(byte b) {
+      ensure(1);
+      line[n++] = b;
+    }
+
+    private void ensure(int more) {
+      if (n + more > line.length) {
+        line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, n + more));
+      }
+    }
   }
 
   private static String rejectLine(String[] x) {

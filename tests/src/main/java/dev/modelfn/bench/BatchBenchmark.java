@@ -1,0 +1,255 @@
+package dev.modelfn.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.examples.SyntheticTransactions;
+import dev.modelfn.local.cloud.CloudConfig;
+import dev.modelfn.local.cloud.LocalCloud;
+import dev.modelfn.model.InferenceRequest;
+import dev.modelfn.model.ModelLoader;
+import dev.modelfn.model.OnnxPredictor;
+import dev.modelfn.model.Tensor;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Batch scoring on the local cloud, printed beside its baselines in one run:
+ *
+ * <ul>
+ *   <li>throughput: a CSV of {@code rows} transactions (16 features) dropped into the bucket, from
+ *       the end of the upload to the completed manifest, through S3 notification, SQS, the batch
+ *       function (the deployment zip in its own JVM) and multipart upload; against the in-memory
+ *       baseline: the same bytes split into rows, parsed and scored in batches of 512 with
+ *       {@code session.run}, in this JVM;
+ *   <li>memory: the same function with 301 MB of memory (a 255 MiB heap) scoring {@code memRows}
+ *       files of different sizes; the manifests report the peak heap, which must not grow with the
+ *       file.
+ * </ul>
+ *
+ * <p>Arguments: {@code home=<project dir> rows=<n> memRows=<n>,<n>...}.
+ */
+public final class BatchBenchmark {
+  private BatchBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, List<String>> a = Args.parse(args);
+    Path home = Path.of(Args.one(a, "home", ".")).toAbsolutePath().normalize();
+    long rows = Long.parseLong(Args.one(a, "rows", "1000000"));
+    List<Long> memRows = a.getOrDefault("memRows", List.of("100000", "10000000")).stream()
+        .flatMap(s -> java.util.Arrays.stream(s.split(","))).map(Long::parseLong).toList();
+    run(home, rows, memRows, System.out);
+  }
+
+  public record Figures(double baselineRowsPerSecond, double endToEndRowsPerSecond, List<long[]> memory) {}
+
+  public static Figures run(Path home, long rows, List<Long> memRows, PrintStream out) throws Exception {
+    Path dir = Files.createDirectories(home.resolve("tests/target/bench"));
+    Path csv = generate(dir, rows);
+    double baseline = baseline(home, csv, rows);
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path cfg = dir.resolve("batch-cloud.json");
+    Files.writeString(cfg, """
+        {
+          "buckets": [
+            { "name": "bench", "notifications": [ { "prefix": "incoming/", "queue": "bench-objects" } ] },
+            { "name": "bench-small", "notifications": [ { "prefix": "incoming/", "queue": "small-objects" } ] }
+          ],
+          "queues": [ { "name": "bench-objects", "visibilityTimeoutSeconds": 960 },
+                      { "name": "small-objects", "visibilityTimeoutSeconds": 960 } ],
+          "functions": [
+            { "name": "batch", "handler": "dev.modelfn.aws.BatchScoringHandler::handleRequest",
+              "code": "local-dev/target/functions/modelfn-aws-lambda.zip",
+              "environment": { "MODELFN_MODEL_URI": "classpath:models/fraud/fraud.onnx", "MODELFN_MODEL_NAME": "fraud",
+                               "MODELFN_BATCH_QUEUE_URL": "${queue:bench-objects}",
+                               "JAVA_TOOL_OPTIONS": "-XX:TieredStopAtLevel=4" },
+              "memoryMb": 2048, "timeoutSeconds": 900 },
+            { "name": "batch-small", "handler": "dev.modelfn.aws.BatchScoringHandler::handleRequest",
+              "code": "local-dev/target/functions/modelfn-aws-lambda.zip",
+              "environment": { "MODELFN_MODEL_URI": "classpath:models/fraud/fraud.onnx", "MODELFN_MODEL_NAME": "fraud",
+                               "MODELFN_BATCH_QUEUE_URL": "${queue:small-objects}",
+                               "JAVA_TOOL_OPTIONS": "-XX:TieredStopAtLevel=4" },
+              "memoryMb": 301, "timeoutSeconds": 900 }
+          ],
+          "triggers": [
+            { "function": "batch", "queue": "bench-objects", "batchSize": 1, "reportBatchItemFailures": true },
+            { "function": "batch-small", "queue": "small-objects", "batchSize": 1, "reportBatchItemFailures": true }
+          ]
+        }""");
+    try (LocalCloud cloud = new LocalCloud(new LocalCloud.Options("127.0.0.1", port, home,
+        home.resolve("local-dev/.cache"), Files.createTempDirectory("modelfn-bench"), null,
+        Path.of(System.getProperty("java.home"), "bin", "java"), java.util.Set.of("s3", "sqs"), line -> { }),
+        CloudConfig.read(cfg)); S3Client s3 = startAndConnect(cloud)) {
+      // warm the function (its JVM and model) on a small file first, as a running service would be
+      score(s3, "bench", "incoming/warm.csv", generate(dir, 200_000), 200_000);
+      double seconds = score(s3, "bench", "incoming/run.csv", csv, rows);
+      double e2e = rows / seconds;
+      JsonNode runManifest = manifest(s3, "bench", "manifests/run.csv.json");
+      out.printf("batch throughput: %,d rows (%d MB), 16 features%n", rows, Files.size(csv) / 1_000_000);
+      out.printf("  in-memory baseline (parse + session.run, batches of 512): %,12.0f rows/s%n", baseline);
+      out.printf("  end to end on the local cloud (S3 -> SQS -> function -> S3): %,9.0f rows/s  ratio %.2f%n", e2e,
+          e2e / baseline);
+      out.printf("    (%.2f s from upload to manifest, %.2f s of it inside the function: %.2f s waiting for input,"
+          + " %.2f s for part uploads)%n", seconds, runManifest.at("/timings/lastInvocationSeconds").asDouble(),
+          runManifest.at("/timings/waitingForInputSeconds").asDouble(),
+          runManifest.at("/timings/waitingForUploadsSeconds").asDouble());
+      List<long[]> memory = new java.util.ArrayList<>();
+      out.printf("batch memory: function with 301 MB (255 MiB heap)%n");
+      for (long n : memRows) {
+        Path f = generate(dir, n);
+        double s = score(s3, "bench-small", "incoming/mem-" + n + ".csv", f, n);
+        JsonNode m = manifest(s3, "bench-small", "manifests/mem-" + n + ".csv.json");
+        long peak = m.at("/jvm/peakHeapMiB").asLong();
+        long old = m.at("/jvm/peakOldGenMiB").asLong();
+        memory.add(new long[] {n, Files.size(f), peak, old});
+        out.printf("  %,12d rows %,7d MB: completed in %6.1f s, peak heap %3d MiB (old generation %3d MiB) of %d%n", n,
+            Files.size(f) / 1_000_000, s, peak, old, m.at("/jvm/maxHeapMiB").asLong());
+      }
+      return new Figures(baseline, e2e, memory);
+    }
+  }
+
+  private static S3Client startAndConnect(LocalCloud cloud) throws IOException {
+    cloud.start();
+    return cloud.s3Client();
+  }
+
+  /** Seconds from the end of the upload to the completed manifest. */
+  private static double score(S3Client s3, String bucket, String key, Path file, long rows) throws Exception {
+    s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromFile(file));
+    long t0 = System.nanoTime();
+    String manifestKey = "manifests/" + key.substring("incoming/".length()) + ".json";
+    long deadline = t0 + Duration.ofMinutes(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        JsonNode m = manifest(s3, bucket, manifestKey);
+        String status = m.path("status").asText();
+        if (status.equals("completed")) {
+          if (m.at("/rows/out").asLong() != rows) {
+            throw new IllegalStateException("scored " + m.at("/rows/out") + " rows of " + rows + ": " + m);
+          }
+          return (System.nanoTime() - t0) / 1e9;
+        }
+        if (status.equals("failed")) {
+          throw new IllegalStateException("batch scoring failed: " + m);
+        }
+      } catch (NoSuchKeyException e) {
+        // not claimed yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(key + " was not scored within an hour");
+  }
+
+  private static JsonNode manifest(S3Client s3, String bucket, String key) throws IOException {
+    return dev.modelfn.codec.Json.MAPPER.readTree(s3.getObjectAsBytes(g -> g.bucket(bucket).key(key)).asByteArray());
+  }
+
+  /** A CSV of synthetic transactions (header + rows), made once per size and kept under tests/target. */
+  static Path generate(Path dir, long rows) throws IOException {
+    Path f = dir.resolve("transactions-" + rows + ".csv");
+    if (Files.exists(f)) {
+      return f;
+    }
+    Path tmp = dir.resolve(f.getFileName() + ".tmp");
+    SyntheticTransactions gen = new SyntheticTransactions(20261124L);
+    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      w.write(String.join(",", SyntheticTransactions.FEATURES));
+      w.write('\n');
+      StringBuilder sb = new StringBuilder(160);
+      for (long i = 0; i < rows; i++) {
+        double[] v = gen.next().values();
+        sb.setLength(0);
+        for (int j = 0; j < v.length; j++) {
+          if (j > 0) {
+            sb.append(',');
+          }
+          double x = v[j];
+          if (x == Math.rint(x)) {
+            sb.append((long) x);
+          } else {
+            sb.append(x);
+          }
+        }
+        sb.append('\n');
+        w.write(sb.toString());
+      }
+    }
+    Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return f;
+  }
+
+  /** The same bytes from memory: split lines, parse cells, score batches of 512 in this JVM. */
+  static double baseline(Path home, Path csv, long rows) throws IOException {
+    byte[] bytes = Files.readAllBytes(csv);
+    try (OnnxPredictor p = OnnxPredictor.load(ModelfnConfig.from(Map.of("MODELFN_MODEL_URI",
+        home.resolve("events/models/fraud/fraud.onnx").toUri().toString())), ModelLoader.local())) {
+      String input = p.metadata().signature().inputs().get(0).name();
+      List<String> features = p.metadata().signature().featureNames();
+      String[] header = new String(bytes, 0, indexOf(bytes, 0), StandardCharsets.UTF_8).split(",");
+      int[] column = new int[features.size()];
+      for (int c = 0; c < column.length; c++) {
+        column[c] = java.util.Arrays.asList(header).indexOf(features.get(c));
+      }
+      int width = features.size();
+      long best = Long.MAX_VALUE;
+      for (int round = 0; round < 2; round++) { // the second pass runs compiled
+        long t0 = System.nanoTime();
+        int pos = indexOf(bytes, 0) + 1;
+        float[] x = new float[512 * width];
+        int n = 0;
+        long scored = 0;
+        String[] cells = new String[header.length];
+        while (pos < bytes.length) {
+          int end = indexOf(bytes, pos);
+          int start = pos;
+          int cell = 0;
+          for (int i = pos; i <= end; i++) {
+            if (i == end || bytes[i] == ',') {
+              cells[cell++] = new String(bytes, start, i - start, StandardCharsets.ISO_8859_1);
+              start = i + 1;
+            }
+          }
+          for (int c = 0; c < width; c++) {
+            x[n * width + c] = (float) Double.parseDouble(cells[column[c]]);
+          }
+          n++;
+          pos = end + 1;
+          if (n == 512 || pos >= bytes.length) {
+            float[] batch = n == 512 ? x : java.util.Arrays.copyOf(x, n * width);
+            scored += p.infer(InferenceRequest.of(Tensor.ofFloats(input, new long[] {n, width}, batch)))
+                .outputs().size() > 0 ? n : 0;
+            n = 0;
+          }
+        }
+        if (scored != rows) {
+          throw new IllegalStateException("baseline scored " + scored + " of " + rows);
+        }
+        best = Math.min(best, System.nanoTime() - t0);
+      }
+      return rows / (best / 1e9);
+    }
+  }
+
+  private static int indexOf(byte[] b, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return b.length;
+  }
+}
