@@ -94,7 +94,8 @@ public final class BatchBenchmark {
         Path.of(System.getProperty("java.home"), "bin", "java"), java.util.Set.of("s3", "sqs"), line -> { }),
         CloudConfig.read(cfg)); S3Client s3 = startAndConnect(cloud)) {
       // warm the function (its JVM and model) on a small file first, as a running service would be
-      score(s3, "bench", "incoming/warm.csv", generate(dir, 200_000), 200_000);
+      long warm = Math.min(200_000, Math.max(1_000, rows / 5));
+      score(s3, "bench", "incoming/warm.csv", generate(dir, warm), warm);
       double seconds = score(s3, "bench", "incoming/run.csv", csv, rows);
       double e2e = rows / seconds;
       JsonNode runManifest = manifest(s3, "bench", "manifests/run.csv.json");

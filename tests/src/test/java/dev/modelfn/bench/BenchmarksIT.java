@@ -41,6 +41,17 @@ class BenchmarksIT {
   }
 
   @Test
+  void batchBenchmarkMeasuresThroughputAndMemoryOnTheLocalCloud() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BatchBenchmark.Figures f = BatchBenchmark.run(HOME, 3_000, java.util.List.of(1_000L, 3_000L),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(f.baselineRowsPerSecond()).isPositive();
+    assertThat(f.endToEndRowsPerSecond()).isPositive();
+    assertThat(f.memory()).hasSize(2).allSatisfy(m -> assertThat(m[2]).as("peak heap MiB").isPositive());
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("ratio").contains("peak heap");
+  }
+
+  @Test
   void coldStartBenchmarkPrintsEveryConfigurationAndTheZipSize() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream previous = System.out;

@@ -44,7 +44,10 @@ final class Servers {
         "--com.adobe.testing.s3mock.store.root=" + root,
         "--com.adobe.testing.s3mock.store.retain-files-on-exit=" + persist,
         "--com.adobe.testing.s3mock.store.region=" + dev.modelfn.local.lambda.LocalAccount.REGION,
-        "--spring.main.banner-mode=off", "--logging.level.root=WARN", "--spring.jmx.enabled=false"));
+        "--spring.main.banner-mode=off", "--logging.level.root=WARN", "--spring.jmx.enabled=false",
+        // S3Mock streams GetObject as an async response: without this, Spring ends any download
+        // that takes longer than 30 s (a large object read at the reader's pace)
+        "--spring.mvc.async.request-timeout=-1"));
     return new ServerProcess.Spec("s3", cmd, Map.of(), home, logs.resolve("s3.log"), port, Duration.ofSeconds(90));
   }
 
