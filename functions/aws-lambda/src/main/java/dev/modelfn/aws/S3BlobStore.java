@@ -19,19 +19,22 @@ public final class S3BlobStore implements BlobStore {
     this.s3 = s3;
   }
 
-  @Override
-  public Optional<Info> head(String bucket, String key) {
+  /** Runs an S3 call; a missing object (404, with or without a NoSuchKey code) is empty. */
+  static <T> Optional<T> unlessMissing(java.util.function.Supplier<T> call) {
     try {
-      var h = s3.headObject(r -> r.bucket(bucket).key(key));
-      return Optional.of(new Info(h.contentLength(), h.eTag()));
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
+      return Optional.of(call.get());
     } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
+      if (e instanceof NoSuchKeyException || e.statusCode() == 404) {
         return Optional.empty();
       }
       throw e;
     }
+  }
+
+  @Override
+  public Optional<Info> head(String bucket, String key) {
+    return unlessMissing(() -> s3.headObject(r -> r.bucket(bucket).key(key)))
+        .map(h -> new Info(h.contentLength(), h.eTag()));
   }
 
   @Override
@@ -56,17 +59,8 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public Optional<Blob> get(String bucket, String key) {
-    try {
-      var b = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
-      return Optional.of(new Blob(b.asByteArray(), b.response().eTag()));
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return unlessMissing(() -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)))
+        .map(b -> new Blob(b.asByteArray(), b.response().eTag()));
   }
 
   @Override

@@ -20,8 +20,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Fetches {@code s3://bucket/key} models into the cache folder, keyed by the object's ETag: a warm
@@ -51,17 +49,12 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
     String key = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
     S3Client client = s3.get();
     try {
-      HeadObjectResponse head;
-      try {
-        head = client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build());
-      } catch (NoSuchKeyException e) {
+      Optional<HeadObjectResponse> found = S3BlobStore.unlessMissing(
+          () -> client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build()));
+      if (found.isEmpty()) {
         return Optional.empty();
-      } catch (S3Exception e) {
-        if (e.statusCode() == 404) {
-          return Optional.empty();
-        }
-        throw e;
       }
+      HeadObjectResponse head = found.get();
       String etag = head.eTag() == null ? "none" : head.eTag().replace("\"", "");
       String name = key.substring(key.lastIndexOf('/') + 1);
       Path target = cacheDir.resolve(sha256(bucket + "/" + key).substring(0, 16) + "-" + etag + "-" + name);

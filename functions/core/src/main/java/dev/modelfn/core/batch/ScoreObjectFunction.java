@@ -141,8 +141,7 @@ public final class ScoreObjectFunction {
     Manifest m = claim.manifest();
     Optional<InputFormat> inFormat = InputFormat.ofKey(req.key());
     if (inFormat.isEmpty()) {
-      return fail(req, manifestKey, claim, "the key's extension is not .csv or .jsonl/.ndjson (optionally .gz)", null,
-          null);
+      return fail(req, manifestKey, claim, "the key's extension is not .csv or .jsonl/.ndjson (optionally .gz)", null);
     }
     InputFormat outFormat = settings.outputFormat().orElse(inFormat.get());
     String base = InputFormat.gzipped(rel) ? rel.substring(0, rel.length() - 3) : rel;
@@ -155,7 +154,7 @@ public final class ScoreObjectFunction {
     try {
       return score(req, claim, inFormat.get(), outFormat, outKey, rejectsKey, manifestKey, remainingMillis, t0);
     } catch (HeaderException e) {
-      return fail(req, manifestKey, claim, e.getMessage(), null, null);
+      return fail(req, manifestKey, claim, e.getMessage(), null);
     }
   }
 
@@ -367,7 +366,7 @@ public final class ScoreObjectFunction {
       out.abort();
       rej.abort();
       return fail(req, manifestKey, claim, e instanceof HeaderException ? e.getMessage()
-          : "scoring stopped: " + e, null, e instanceof HeaderException ? null : e);
+          : "scoring stopped: " + e, e instanceof HeaderException ? null : e);
     } finally {
       stop.set(true);
       queue.clear();
@@ -497,7 +496,7 @@ public final class ScoreObjectFunction {
     return req.key().substring(settings.inputPrefix().length());
   }
 
-  private Result fail(Request req, String manifestKey, Claim claim, String reason, Object unused, Throwable error) {
+  private Result fail(Request req, String manifestKey, Claim claim, String reason, Throwable error) {
     Manifest m = claim.manifest();
     m.root.put("status", Manifest.FAILED).put("error", reason).remove("progress");
     m.root.remove("leaseUntilEpochMs");
