@@ -62,6 +62,12 @@ public final class EnvVars {
   public static final String RECORDS_QUEUE_URL = "MODELFN_RECORDS_QUEUE_URL";
   /** Queue where stream inference sends predictions. */
   public static final String SINK_QUEUE_URL = "MODELFN_SINK_QUEUE_URL";
+  /** Kinesis stream where stream inference sends predictions (instead of {@link #SINK_QUEUE_URL}). */
+  public static final String SINK_STREAM = "MODELFN_SINK_STREAM";
+  /** Bucket where stream inference writes one JSON Lines object per batch (instead of a queue or stream). */
+  public static final String SINK_BUCKET = "MODELFN_SINK_BUCKET";
+  /** Key prefix of those objects; default {@code stream-predictions/}. */
+  public static final String SINK_PREFIX = "MODELFN_SINK_PREFIX";
   /** Dead-letter queue for poison records: payload, source position, model version and reason. */
   public static final String POISON_QUEUE_URL = "MODELFN_POISON_QUEUE_URL";
   /** Queue of asynchronous inference jobs. */
@@ -106,5 +112,8 @@ public final class EnvVars {
           BATCH_ROWS,
           BATCH_PART_MIB,
           BATCH_SAFETY_SECONDS,
-          BATCH_OUTPUT_FORMAT);
+          BATCH_OUTPUT_FORMAT,
+          SINK_STREAM,
+          SINK_BUCKET,
+          SINK_PREFIX);
 }

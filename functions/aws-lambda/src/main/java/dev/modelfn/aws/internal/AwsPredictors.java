@@ -47,6 +47,13 @@ public final class AwsPredictors {
     return builder.build();
   }
 
+  public static software.amazon.awssdk.services.kinesis.KinesisClient kinesisClient(Map<String, String> env) {
+    var builder = software.amazon.awssdk.services.kinesis.KinesisClient.builder()
+        .httpClient(UrlConnectionHttpClient.create());
+    endpointOverride(env).ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
   public static S3Client s3Client(Map<String, String> env) {
     var builder = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
     endpointOverride(env).ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
