@@ -52,6 +52,21 @@ class BenchmarksIT {
   }
 
   @Test
+  void streamBenchmarkComparesTheHandlerWithTheBaselineAndTimesTheSink() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream sink = dev.modelfn.telemetry.JsonLogger.sink();
+    try {
+      StreamBenchmark.Figures f = StreamBenchmark.run(HOME, 50, 5, new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(f.baselineMs()).isPositive();
+      assertThat(f.handlerMs()).isPositive();
+      assertThat(f.sinkMs()).isPositive();
+    } finally {
+      dev.modelfn.telemetry.JsonLogger.setSink(sink);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("ratio").contains("sink round trip");
+  }
+
+  @Test
   void coldStartBenchmarkPrintsEveryConfigurationAndTheZipSize() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream previous = System.out;

@@ -86,8 +86,11 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
     output.write(Json.MAPPER.writeValueAsBytes(handle(Json.parse(input.readAllBytes()))));
   }
 
-  /** Scores a Kinesis or SQS event; the answer lists the records to retry. */
-  public ObjectNode handle(JsonNode event) {
+  /** A Kinesis or SQS event's records, and the ordering its platform retries them with. */
+  public record Batch(List<SourceRecord> records, ScoreRecordsFunction.Ordering ordering) {}
+
+  /** Reads the records of a Kinesis or SQS event (Kinesis data base64-decoded). */
+  public static Batch records(JsonNode event) {
     List<SourceRecord> records = new ArrayList<>();
     ScoreRecordsFunction.Ordering ordering = ScoreRecordsFunction.Ordering.NONE;
     for (JsonNode r : event.path("Records")) {
@@ -121,6 +124,14 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
             + r.path("eventSource").asText() + "'");
       }
     }
+    return new Batch(records, ordering);
+  }
+
+  /** Scores a Kinesis or SQS event; the answer lists the records to retry. */
+  public ObjectNode handle(JsonNode event) {
+    Batch batch = records(event);
+    List<SourceRecord> records = batch.records();
+    ScoreRecordsFunction.Ordering ordering = batch.ordering();
     ScoreRecordsFunction.Result result = function.apply(records, ordering);
     log.info("batch scored", "records", result.in(), "scored", result.scored(), "poisoned", result.poisoned(),
         "retried", result.retry().size());

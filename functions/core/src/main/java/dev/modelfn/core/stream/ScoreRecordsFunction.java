@@ -148,32 +148,111 @@ public final class ScoreRecordsFunction {
     return new Result(retry, records.size(), scored, poisoned);
   }
 
+  /** The predictions as JSON: a classifier's written directly as bytes, anything else by Jackson. */
   private static List<PredictionSink.Item> items(List<SourceRecord> valid, InferenceResult result, ModelMetadata md) {
     Predictions p = new Predictions(md.signature());
     var scores = p.classScores(result);
+    if (scores.isPresent()) {
+      return classifierItems(valid, scores.get(), md);
+    }
     String now = Instant.now().toString();
     List<PredictionSink.Item> items = new ArrayList<>(valid.size());
-    for (int i = 0; i < valid.size(); i++) {
-      SourceRecord r = valid.get(i);
-      ByteArrayOutputStream out = new ByteArrayOutputStream(160);
-      try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(valid.size() * 200);
+    int[] ends = new int[valid.size()];
+    Instant lastArrival = null;
+    String lastArrivalText = null;
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+      for (int i = 0; i < valid.size(); i++) {
+        SourceRecord r = valid.get(i);
         g.writeStartObject();
         g.writeStringField("source_id", r.id());
         g.writeStringField("model_name", md.name());
         g.writeStringField("model_version", md.version());
         g.writeStringField("scored_at", now);
         if (r.arrived().isPresent()) {
-          g.writeStringField("source_timestamp", r.arrived().get().toString());
+          if (!r.arrived().get().equals(lastArrival)) { // records of a batch often share their arrival time
+            lastArrival = r.arrived().get();
+            lastArrivalText = lastArrival.toString();
+          }
+          g.writeStringField("source_timestamp", lastArrivalText);
         }
         g.writeFieldName("prediction");
         p.writeRow(g, result, scores, i);
         g.writeEndObject();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        g.flush();
+        ends[i] = out.size();
       }
-      items.add(new PredictionSink.Item(r.id(), out.toByteArray()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] all = out.toByteArray();
+    int start = 0;
+    for (int i = 0; i < valid.size(); i++) {
+      // the generator separates root values with a space: skip it
+      int from = start < all.length && all[start] == ' ' ? start + 1 : start;
+      items.add(new PredictionSink.Item(valid.get(i).id(), java.util.Arrays.copyOfRange(all, from, ends[i])));
+      start = ends[i];
     }
     return items;
+  }
+
+  /**
+   * {@code {"source_id":…,"model_name":…,"model_version":…,"scored_at":…,"source_timestamp":…,
+   * "prediction":{"label":…,"probabilities":{…}}}} with the constant parts made once per batch.
+   */
+  private static List<PredictionSink.Item> classifierItems(List<SourceRecord> valid, Tensor scores, ModelMetadata md) {
+    List<String> labels = md.signature().labels();
+    int k = labels.size();
+    float[] s = (float[]) scores.data();
+    byte[] middle = (",\"model_name\":" + quote(md.name()) + ",\"model_version\":" + quote(md.version())
+        + ",\"scored_at\":" + quote(Instant.now().toString())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[][] labelBytes = new byte[k][];
+    byte[][] probNames = new byte[k][];
+    for (int j = 0; j < k; j++) {
+      labelBytes[j] = quote(labels.get(j)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      probNames[j] = ((j == 0 ? "" : ",") + quote(labels.get(j)) + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    byte[] openPrediction = ",\"prediction\":{\"label\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] openProbabilities = ",\"probabilities\":{".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<PredictionSink.Item> items = new ArrayList<>(valid.size());
+    Instant lastArrival = null;
+    byte[] lastArrivalBytes = null;
+    ByteArrayOutputStream b = new ByteArrayOutputStream(256);
+    for (int i = 0; i < valid.size(); i++) {
+      SourceRecord r = valid.get(i);
+      b.reset();
+      b.writeBytes("{\"source_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      b.writeBytes(quote(r.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      b.writeBytes(middle);
+      if (r.arrived().isPresent()) {
+        if (!r.arrived().get().equals(lastArrival)) { // records of a batch often share their arrival time
+          lastArrival = r.arrived().get();
+          lastArrivalBytes = (",\"source_timestamp\":\"" + lastArrival + "\"")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        b.writeBytes(lastArrivalBytes);
+      }
+      b.writeBytes(openPrediction);
+      b.writeBytes(labelBytes[Predictions.argmax(scores, i)]);
+      b.writeBytes(openProbabilities);
+      for (int j = 0; j < k; j++) {
+        b.writeBytes(probNames[j]);
+        String v = com.fasterxml.jackson.core.io.NumberOutput.toString(s[i * k + j], true);
+        for (int c = 0; c < v.length(); c++) {
+          b.write(v.charAt(c));
+        }
+      }
+      b.writeBytes("}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      items.add(new PredictionSink.Item(r.id(), b.toByteArray()));
+    }
+    return items;
+  }
+
+  /** A JSON string literal, with quotes. */
+  private static String quote(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, sb);
+    return sb.append('"').toString();
   }
 
   private static DeadLetters.Letter letter(SourceRecord r, ModelMetadata md, String reason) {
