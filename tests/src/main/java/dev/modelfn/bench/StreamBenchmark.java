@@ -96,7 +96,7 @@ public final class StreamBenchmark {
         }
         p.infer(InferenceRequest.of(Tensor.ofFloats("input", new long[] {n, width}, x)));
         long t1 = System.nanoTime();
-        var batch = StreamInferenceHandler.records(Json.parse(eventBytes));
+        var batch = StreamInferenceHandler.records(eventBytes);
         ScoreRecordsFunction.Result res = fn.apply(batch.records(), batch.ordering());
         long t2 = System.nanoTime();
         if (res.scored() != n) {
