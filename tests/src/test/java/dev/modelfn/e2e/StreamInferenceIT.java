@@ -36,21 +36,29 @@ class StreamInferenceIT {
   static CloudConfig config() {
     String json = """
         {
-          "queues": [ { "name": "stream-predictions" }, { "name": "stream-poison" },
+          "queues": [ { "name": "stream-predictions" }, { "name": "stream-poison" }, { "name": "flaky-predictions" },
                       { "name": "records.fifo", "visibilityTimeoutSeconds": 30 } ],
-          "streams": [ { "name": "stream-in", "shards": 1 } ],
+          "streams": [ { "name": "stream-in", "shards": 1 }, { "name": "flaky-in", "shards": 1 } ],
           "functions": [
             { "name": "stream", "handler": "dev.modelfn.aws.StreamInferenceHandler::handleRequest",
               "code": "local-dev/target/functions/modelfn-aws-lambda.zip",
               "environment": { "MODELFN_MODEL_URI": "classpath:models/fraud/fraud.onnx", "MODELFN_MODEL_NAME": "fraud",
                                "MODELFN_SINK_QUEUE_URL": "${queue:stream-predictions}",
                                "MODELFN_POISON_QUEUE_URL": "${queue:stream-poison}" },
+              "memoryMb": 1024, "timeoutSeconds": 60 },
+            { "name": "stream-flaky", "handler": "dev.modelfn.aws.StreamInferenceHandler::handleRequest",
+              "code": "local-dev/target/functions/modelfn-aws-lambda.zip",
+              "environment": { "MODELFN_MODEL_URI": "classpath:models/fraud/fraud.onnx", "MODELFN_MODEL_NAME": "fraud",
+                               "MODELFN_SINK_QUEUE_URL": "${queue:flaky-predictions}",
+                               "MODELFN_POISON_QUEUE_URL": "${queue:stream-poison}" },
               "memoryMb": 1024, "timeoutSeconds": 60 }
           ],
           "triggers": [
             { "function": "stream", "stream": "stream-in", "batchSize": 100, "startingPosition": "TRIM_HORIZON",
               "reportBatchItemFailures": true, "maximumRetryAttempts": 5, "bisectBatchOnFunctionError": true },
-            { "function": "stream", "queue": "records.fifo", "batchSize": 10, "reportBatchItemFailures": true }
+            { "function": "stream", "queue": "records.fifo", "batchSize": 10, "reportBatchItemFailures": true },
+            { "function": "stream-flaky", "stream": "flaky-in", "batchSize": 100, "startingPosition": "TRIM_HORIZON",
+              "reportBatchItemFailures": true, "maximumRetryAttempts": 50 }
           ]
         }""";
     try {
@@ -117,6 +125,22 @@ class StreamInferenceIT {
         .data(SdkBytes.fromUtf8String(row))).sequenceNumber();
     assertThat(drain("stream-predictions", 1, Duration.ofSeconds(30))).extracting(p -> p.get("source_id").asText())
         .containsExactly(later);
+  }
+
+  @Test
+  void whileTheSinkIsDownTheRecordsAreRetriedAndNoneIsLost() throws Exception {
+    String sinkUrl = CLOUD.cloud().queueUrl("flaky-predictions");
+    sqs.deleteQueue(d -> d.queueUrl(sinkUrl)); // the sink goes away
+    List<String> sequence = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sequence.add(kinesis.putRecord(p -> p.streamName("flaky-in").partitionKey("k")
+          .data(SdkBytes.fromUtf8String(row))).sequenceNumber());
+    }
+    Thread.sleep(2_000); // the function fails the batch (all three records) and the shard retries it
+    sqs.createQueue(c -> c.queueName("flaky-predictions")); // the sink is back
+    List<JsonNode> predictions = drain("flaky-predictions", 3, Duration.ofSeconds(60));
+    assertThat(predictions).extracting(p -> p.get("source_id").asText()).containsAll(sequence);
+    assertThat(drain("stream-poison", 1, Duration.ofSeconds(1))).as("nothing was poison").isEmpty();
   }
 
   @Test
