@@ -27,12 +27,14 @@ import picocli.CommandLine.Option;
 /** {@code local-dev/up}: serves a model over HTTP through the Lambda handler that production runs. */
 @Command(name = "local-dev/up", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Starts the local cloud and serves an ONNX model at http://HOST:PORT exactly as the deployed function",
-        "does: each request becomes an API Gateway HTTP API (payload 2.0) event for",
-        "dev.modelfn.aws.PredictHttpHandler, run from the Lambda deployment package under the AWS Lambda Java",
-        "runtime client in its own JVM. The local cloud: S3, SQS and Kinesis servers behind one AWS endpoint",
-        "(--edge-port), the resources, functions and triggers of local-dev/cloud.json, and the Lambda API.",
-        "Ctrl-C or SIGTERM stops everything."})
+        "Starts the local cloud and serves an ONNX model at http://HOST:PORT as the",
+        "deployed function does: each request becomes an API Gateway HTTP API",
+        "(payload 2.0) event for dev.modelfn.aws.PredictHttpHandler, run from the",
+        "Lambda deployment package under the AWS Lambda Java runtime client in its",
+        "own JVM. The local cloud: S3, SQS and Kinesis servers behind one AWS",
+        "endpoint (--edge-port), the resources, functions and triggers of",
+        "local-dev/cloud.json, and the Lambda API. Ctrl-C or SIGTERM stops it all.",
+        ""})
 public final class LocalDev implements Callable<Integer> {
   static final String PREDICT_HANDLER = "dev.modelfn.aws.PredictHttpHandler::handleRequest";
 

@@ -23,11 +23,13 @@ import picocli.CommandLine.Parameters;
 /** {@code local-dev/invoke}: runs one function once with an event file, like {@code sam local invoke}. */
 @Command(name = "local-dev/invoke", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Invokes a function once with an event and prints its response on stdout (its logs go to stderr). The",
-        "function runs as it does on Lambda: from its deployment package, in its own JVM under the Lambda Java",
-        "runtime client, with AWS_ENDPOINT_URL pointing at the local cloud (start it with local-dev/up).",
-        "Exit status: 0 when the function answered, 1 when it failed, 2 for bad arguments, 3 when it could",
-        "not start."})
+        "Invokes a function once with an event and prints its response on stdout",
+        "(its logs go to stderr). The function runs as on Lambda: from its",
+        "deployment package, in its own JVM under the Lambda Java runtime client,",
+        "with AWS_ENDPOINT_URL pointing at the local cloud (start it with",
+        "local-dev/up). Exit status: 0 when the function answered, 1 when it",
+        "failed, 2 for bad arguments, 3 when it could not start.",
+        ""})
 public final class LocalInvoke implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FUNCTION",
       description = "modelfn-predict (the model endpoint) or a function declared in --config")

@@ -149,6 +149,8 @@ public final class BatchBenchmark {
         }
       } catch (NoSuchKeyException e) {
         // not claimed yet
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // read while S3Mock rewrote it (S3 replaces objects atomically, S3Mock's files do not): look again
       }
       Thread.sleep(100);
     }

@@ -102,6 +102,8 @@ class BatchScoringIT {
         }
       } catch (NoSuchKeyException e) {
         // not yet
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // read while S3Mock rewrote it (S3 replaces objects atomically, S3Mock's files do not): look again
       }
       Thread.sleep(250);
     }
