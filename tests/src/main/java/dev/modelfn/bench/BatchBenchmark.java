@@ -61,8 +61,7 @@ public final class BatchBenchmark {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Path cfg = dir.resolve("batch-cloud.json");
-    Files.writeString(cfg, """
+    CloudConfig cfg = CloudConfig.parse("""
         {
           "buckets": [
             { "name": "bench", "notifications": [ { "prefix": "incoming/", "queue": "bench-objects" } ] },
@@ -88,11 +87,11 @@ public final class BatchBenchmark {
             { "function": "batch", "queue": "bench-objects", "batchSize": 1, "reportBatchItemFailures": true },
             { "function": "batch-small", "queue": "small-objects", "batchSize": 1, "reportBatchItemFailures": true }
           ]
-        }""");
+        }""", "BatchBenchmark");
     try (LocalCloud cloud = new LocalCloud(new LocalCloud.Options("127.0.0.1", port, home,
         home.resolve("local-dev/.cache"), Files.createTempDirectory("modelfn-bench"), null,
         Path.of(System.getProperty("java.home"), "bin", "java"), java.util.Set.of("s3", "sqs"), line -> { }),
-        CloudConfig.read(cfg)); S3Client s3 = startAndConnect(cloud)) {
+        cfg); S3Client s3 = startAndConnect(cloud)) {
       // warm the function (its JVM and model) on a small file first, as a running service would be
       long warm = Math.min(200_000, Math.max(1_000, rows / 5));
       score(s3, "bench", "incoming/warm.csv", generate(dir, warm), warm);

@@ -125,11 +125,9 @@ public final class StreamBenchmark {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Path cfg = Files.createTempFile("stream-bench", ".json");
-    Files.writeString(cfg, "{\"queues\":[{\"name\":\"predictions\"}]}");
     try (LocalCloud cloud = new LocalCloud(new LocalCloud.Options("127.0.0.1", port, home,
         home.resolve("local-dev/.cache"), Files.createTempDirectory("modelfn-stream-bench"), null,
-        Path.of(System.getProperty("java.home"), "bin", "java"), Set.of("sqs"), line -> { }), CloudConfig.read(cfg))) {
+        Path.of(System.getProperty("java.home"), "bin", "java"), Set.of("sqs"), line -> { }), CloudConfig.parse("{\"queues\":[{\"name\":\"predictions\"}]}", "StreamBenchmark"))) {
       cloud.start();
       try (SqsClient sqs = cloud.sqsClient()) {
         String url = cloud.queueUrl("predictions");

@@ -9,7 +9,6 @@ import dev.modelfn.local.cloud.CloudConfig;
 import dev.modelfn.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,13 +66,7 @@ class BatchScoringIT {
             { "function": "batch-cut", "queue": "slow-objects", "batchSize": 1, "reportBatchItemFailures": true }
           ]
         }""".formatted(zip);
-    try {
-      Path file = Files.createTempFile("batch-cloud", ".json");
-      Files.writeString(file, json);
-      return CloudConfig.read(file);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return CloudConfig.parse(json, "BatchScoringIT");
   }
 
   @BeforeAll

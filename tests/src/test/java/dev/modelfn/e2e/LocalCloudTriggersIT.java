@@ -74,10 +74,7 @@ class LocalCloudTriggersIT {
                 "maximumRetryAttempts": 3, "bisectBatchOnFunctionError": true, "onFailureQueue": "stream-failures" }
             ]
           }""".formatted(taskRoot);
-      Path file = tmp.resolve("cloud.json");
-      Files.writeString(file, json);
-      CloudConfig c = CloudConfig.read(file);
-      return c;
+      return CloudConfig.parse(json, "LocalCloudTriggersIT");
     } catch (IOException | URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -8,8 +8,6 @@ import dev.modelfn.e2e.cloud.TestCloudExtension;
 import dev.modelfn.local.cloud.CloudConfig;
 import dev.modelfn.testing.Fixtures;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,13 +59,7 @@ class StreamInferenceIT {
               "reportBatchItemFailures": true, "maximumRetryAttempts": 50 }
           ]
         }""";
-    try {
-      Path file = Files.createTempFile("stream-cloud", ".json");
-      Files.writeString(file, json);
-      return CloudConfig.read(file);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return CloudConfig.parse(json, "StreamInferenceIT");
   }
 
   @BeforeAll

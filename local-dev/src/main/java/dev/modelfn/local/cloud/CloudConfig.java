@@ -90,18 +90,30 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
 
   /** Reads and checks a description; errors name the file and the field. */
   public static CloudConfig read(Path file) {
-    CloudConfig c;
     try {
-      c = MAPPER.readValue(file.toFile(), CloudConfig.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
-          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
+      return parse(java.nio.file.Files.readString(file), file.toString());
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
-    c.check(file.toString());
+  }
+
+  /**
+   * Reads and checks a description given as text (tests, generated descriptions).
+   *
+   * @param source names the text in errors
+   */
+  public static CloudConfig parse(String json, String source) {
+    CloudConfig c;
+    try {
+      c = MAPPER.readValue(json, CloudConfig.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(source + ": " + e.getOriginalMessage()
+          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
+    }
+    c.check(source);
     return c;
   }
+
 
   /** Names that refer to nothing, duplicate names and impossible settings are errors. */
   void check(String source) {

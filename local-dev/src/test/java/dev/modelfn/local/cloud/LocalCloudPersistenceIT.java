@@ -2,7 +2,6 @@ package dev.modelfn.local.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -19,11 +18,11 @@ class LocalCloudPersistenceIT {
   private static final Path HOME = Path.of(System.getProperty("modelfn.home", "..")).toAbsolutePath().normalize();
 
   private static LocalCloud start(Path data, Path run) throws Exception {
-    Path cfg = Files.writeString(run.resolve("cloud.json"), """
-        { "buckets": [ { "name": "kept" } ], "streams": [ { "name": "kept-records", "shards": 1 } ] }""");
+    CloudConfig cfg = CloudConfig.parse("""
+        { "buckets": [ { "name": "kept" } ], "streams": [ { "name": "kept-records", "shards": 1 } ] }""", "LocalCloudPersistenceIT");
     LocalCloud cloud = new LocalCloud(new LocalCloud.Options("127.0.0.1", Servers.freePort(), HOME,
         HOME.resolve("local-dev/.cache"), run, data, Path.of(System.getProperty("java.home"), "bin", "java"),
-        Set.of("s3", "kinesis"), line -> { }), CloudConfig.read(cfg));
+        Set.of("s3", "kinesis"), line -> { }), cfg);
     cloud.start();
     return cloud;
   }

@@ -239,7 +239,6 @@ public final class ScoreObjectFunction {
   private static final class Batch {
     final float[] x;
     final long[] rows;
-    final long[] lines;
     int n;
     final List<String[]> rejects = new ArrayList<>(); // row, line, raw, reason
     long lastRow;
@@ -251,7 +250,6 @@ public final class ScoreObjectFunction {
     Batch(int capacity, int width) {
       x = new float[capacity * width];
       rows = new long[capacity];
-      lines = new long[capacity];
     }
   }
 
@@ -648,7 +646,6 @@ public final class ScoreObjectFunction {
           try {
             decoder.decode(split.bytes, split.length, b.x, b.n * width);
             b.rows[b.n] = row;
-            b.lines[b.n] = split.startLine;
             b.n++;
           } catch (InvalidInputException e) {
             b.rejects.add(new String[] {Long.toString(row), Long.toString(split.startLine), raw(split),

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -276,10 +275,5 @@ public final class ScoreRecordsFunction {
       p = p.substring(2);
     }
     return (p.isEmpty() ? "" : p + ": ") + "expected " + e.expected() + ", received " + e.received();
-  }
-
-  /** The counts a handler logs, by name. */
-  public static Map<String, Object> summary(Result r) {
-    return Map.of("in", r.in(), "scored", r.scored(), "poisoned", r.poisoned(), "retried", r.retry().size());
   }
 }
