@@ -72,6 +72,26 @@ public final class EnvVars {
   public static final String POISON_QUEUE_URL = "MODELFN_POISON_QUEUE_URL";
   /** Queue of asynchronous inference jobs. */
   public static final String JOBS_QUEUE_URL = "MODELFN_JOBS_QUEUE_URL";
+  /** Where callbacks that could not be delivered after every attempt are recorded (an SQS queue). */
+  public static final String JOBS_DLQ_URL = "MODELFN_JOBS_DLQ_URL";
+  /** Key prefix of jobs, inputs and results in the data bucket; default {@code jobs/}. */
+  public static final String JOBS_PREFIX = "MODELFN_JOBS_PREFIX";
+  /** Largest async request body carried inside the queue message, in bytes; default 153600. */
+  public static final String ASYNC_INLINE_BYTES = "MODELFN_ASYNC_INLINE_BYTES";
+  /** The secret callbacks are signed with (HMAC-SHA256; at least 16 bytes). */
+  public static final String CALLBACK_SECRET = "MODELFN_CALLBACK_SECRET";
+  /** ARN or name of a Secrets Manager secret holding the callback secret (read at start, refreshed). */
+  public static final String CALLBACK_SECRET_ARN = "MODELFN_CALLBACK_SECRET_ARN";
+  /** CIDRs that callbacks may reach although not public (http allowed there); default none. */
+  public static final String CALLBACK_ALLOW_CIDRS = "MODELFN_CALLBACK_ALLOW_CIDRS";
+  /** Callback deliveries before a job is {@code callback_failed}; default 8. */
+  public static final String CALLBACK_MAX_ATTEMPTS = "MODELFN_CALLBACK_MAX_ATTEMPTS";
+  /** Delay before the second callback attempt, doubled for each further one, in seconds; default 10. */
+  public static final String CALLBACK_BACKOFF_SECONDS = "MODELFN_CALLBACK_BACKOFF_SECONDS";
+  /** Longest delay between callback attempts, in seconds (at most 900); default 900. */
+  public static final String CALLBACK_BACKOFF_MAX_SECONDS = "MODELFN_CALLBACK_BACKOFF_MAX_SECONDS";
+  /** Connect and read timeout of one callback delivery, in seconds; default 10. */
+  public static final String CALLBACK_TIMEOUT_SECONDS = "MODELFN_CALLBACK_TIMEOUT_SECONDS";
 
   /** Rows per batch-scoring micro-batch (one model call each); default 512. */
   public static final String BATCH_ROWS = "MODELFN_BATCH_ROWS";
@@ -109,6 +129,16 @@ public final class EnvVars {
           SINK_QUEUE_URL,
           POISON_QUEUE_URL,
           JOBS_QUEUE_URL,
+          JOBS_DLQ_URL,
+          JOBS_PREFIX,
+          ASYNC_INLINE_BYTES,
+          CALLBACK_SECRET,
+          CALLBACK_SECRET_ARN,
+          CALLBACK_ALLOW_CIDRS,
+          CALLBACK_MAX_ATTEMPTS,
+          CALLBACK_BACKOFF_SECONDS,
+          CALLBACK_BACKOFF_MAX_SECONDS,
+          CALLBACK_TIMEOUT_SECONDS,
           BATCH_ROWS,
           BATCH_PART_MIB,
           BATCH_SAFETY_SECONDS,

@@ -57,7 +57,8 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
       ApiGatewayEvents.warmUp();
     }
     this.log = new JsonLogger("dev.modelfn.aws.PredictHttpHandler", config.logLevel());
-    this.function = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config);
+    this.function = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config,
+        AsyncJobsAws.jobs(env));
     ModelMetadata md = function.metadata();
     log.info("model loaded", "model", md.name(), "model_version", md.version(), "platform", md.platform(),
         "inputs", md.signature().inputs().stream().map(TensorSpec::name).toList());

@@ -6,7 +6,10 @@ import dev.modelfn.codec.CsvCodec;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
 import dev.modelfn.codec.OipV2Codec;
+import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.async.AsyncJobs;
+import dev.modelfn.core.async.AsyncNotConfiguredException;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.http.MethodNotAllowedException;
@@ -48,8 +51,18 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private final JsonLogger log;
   private final EmfMetrics metrics;
   private final Map<String, String> modelHeaders;
+  private final AsyncJobs jobs;
 
   public PredictHttpFunction(PredictFunction predict, ModelfnConfig config) {
+    this(predict, config, null);
+  }
+
+  /**
+   * @param jobs asynchronous jobs ({@code infer-async}, {@code /v2/jobs/{id}}), or null where they
+   *     are not configured (those routes then answer 501)
+   */
+  public PredictHttpFunction(PredictFunction predict, ModelfnConfig config, AsyncJobs jobs) {
+    this.jobs = jobs;
     this.predict = predict;
     this.md = predict.metadata();
     this.maxBodyBytes = config.maxBodyBytes();
@@ -78,7 +91,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       match = Route.match(req.path());
       if (match == null) {
         throw new RouteNotFoundException("no route for " + req.method() + " " + req.path()
-            + "; routes: /v2/models/{name}/infer, /v1/models/{name}:predict, /invocations, /ping, /v2/health/ready");
+            + "; routes: /v2/models/{name}/infer, /v2/models/{name}/infer-async, /v2/jobs/{id}, /v1/models/{name}:predict, /invocations, /ping, /v2/health/ready");
       }
       checkMethod(req, match.route());
       resp = dispatch(req, match, headers, modelNanos, rows);
@@ -146,6 +159,19 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
         yield HttpResponse.of(200, HttpResponse.JSON,
             OipV2Codec.encode(md, decoded.id().orElse(req.requestId()), r.outputs()), headers);
       }
+      case V2_INFER_ASYNC -> {
+        checkModel(m);
+        AsyncJobs async = requireJobs();
+        if (jsonHeaderLength(req) == null) {
+          requireJson(req);
+        } else {
+          checkSize(req);
+        }
+        Body body = body(req);
+        OipV2Codec.decode(body.json(), md.signature(), maxInstances, body.binary()); // refuse bad input now
+        yield async.submit(req, md, callbackUrl(req, body.json()), headers);
+      }
+      case V2_JOB -> requireJobs().status(m.job(), headers);
       case V1_PREDICT -> {
         checkModel(m);
         requireJson(req);
@@ -212,6 +238,31 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     }
     byte[] out = v2 ? OipV2Codec.encode(md, id, r.outputs()) : InstancesCodec.encode(md, id, r.outputs(), r.rows());
     return HttpResponse.of(200, HttpResponse.JSON, out, headers);
+  }
+
+  private AsyncJobs requireJobs() {
+    if (jobs == null) {
+      throw new AsyncNotConfiguredException("asynchronous inference is not configured on this function: set "
+          + EnvVars.DATA_BUCKET + " and " + EnvVars.JOBS_QUEUE_URL, null);
+    }
+    return jobs;
+  }
+
+  /** The callback URL: {@code parameters.callback_url} in the body, or the {@code callback_url} query parameter. */
+  private static String callbackUrl(HttpRequest req, JsonNode body) {
+    JsonNode p = body.path("parameters").get("callback_url");
+    String query = req.query().get("callback_url");
+    if (p == null || p.isNull()) {
+      return query;
+    }
+    if (!p.isTextual() || p.asText().isBlank()) {
+      throw new InvalidInputException("/parameters/callback_url", "a URL string", Json.describe(p));
+    }
+    if (query != null && !query.equals(p.asText())) {
+      throw new InvalidInputException("/parameters/callback_url", "the same URL as the callback_url query parameter"
+          + " (or only one of them)", Json.describe(p));
+    }
+    return p.asText();
   }
 
   private PredictFunction.Result run(InferenceRequest inference, long[] modelNanos, int[] rows) {

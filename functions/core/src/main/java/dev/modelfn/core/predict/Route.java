@@ -8,6 +8,8 @@ public enum Route {
   V2_MODEL_METADATA("v2.model", "GET"),
   V2_MODEL_READY("v2.model.ready", "GET"),
   V2_INFER("v2.infer", "POST"),
+  V2_INFER_ASYNC("v2.infer_async", "POST"),
+  V2_JOB("v2.job", "GET"),
   V1_MODEL_STATUS("v1.model", "GET"),
   V1_PREDICT("v1.predict", "POST"),
   SAGEMAKER_PING("sagemaker.ping", "GET"),
@@ -31,8 +33,15 @@ public enum Route {
     return method;
   }
 
-  /** A request matched to a route, with the model name and version from the path when present. */
-  public record Match(Route route, String model, String version) {}
+  /**
+   * A request matched to a route, with the model name and version from the path when present, and
+   * for {@link #V2_JOB} the job id.
+   */
+  public record Match(Route route, String model, String version, String job) {
+    public Match(Route route, String model, String version) {
+      this(route, model, version, null);
+    }
+  }
 
   /**
    * Matches a path (without query) to a route, or returns null. The method is checked by the
@@ -76,7 +85,14 @@ public enum Route {
       if (rest == 1 && seg[i].equals("infer")) {
         return new Match(V2_INFER, name, version);
       }
+      if (rest == 1 && seg[i].equals("infer-async")) {
+        return new Match(V2_INFER_ASYNC, name, version);
+      }
       return null;
+    }
+    if (path.startsWith("/v2/jobs/")) {
+      String id = path.substring("/v2/jobs/".length());
+      return id.isEmpty() || id.contains("/") ? null : new Match(V2_JOB, null, null, id);
     }
     if (path.startsWith("/v1/models/")) {
       String rest = path.substring("/v1/models/".length());

@@ -1,0 +1,64 @@
+package dev.modelfn.core.async;
+
+import dev.modelfn.config.EnvVars;
+import dev.modelfn.errors.ConfigurationException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Asynchronous inference settings from the environment (names in {@link EnvVars}).
+ *
+ * @param bucket the data bucket holding jobs, inputs and results
+ * @param queueUrl the job queue
+ * @param deadLetterUrl where abandoned callbacks are recorded, if anywhere
+ */
+public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadLetterUrl, String prefix,
+    int inlineBytes, String allowCidrs, AsyncJobWorker.Settings delivery, Duration timeout) {
+
+  /** The settings, or empty when the bucket or the queue is not set (async is then off). */
+  public static Optional<AsyncConfig> from(Map<String, String> env) {
+    Optional<String> bucket = opt(env, EnvVars.DATA_BUCKET);
+    Optional<String> queue = opt(env, EnvVars.JOBS_QUEUE_URL);
+    if (bucket.isEmpty() || queue.isEmpty()) {
+      return Optional.empty();
+    }
+    int backoff = integer(env, EnvVars.CALLBACK_BACKOFF_SECONDS, 10, 0, 900);
+    int cap = integer(env, EnvVars.CALLBACK_BACKOFF_MAX_SECONDS, 900, 1, 900);
+    AsyncJobWorker.Settings delivery = new AsyncJobWorker.Settings(
+        integer(env, EnvVars.CALLBACK_MAX_ATTEMPTS, 8, 1, 100), Duration.ofSeconds(backoff), Duration.ofSeconds(cap),
+        1024 * 1024);
+    String allow = opt(env, EnvVars.CALLBACK_ALLOW_CIDRS).orElse("");
+    try {
+      new CallbackPolicy(allow, h -> new java.net.InetAddress[0]);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(EnvVars.CALLBACK_ALLOW_CIDRS + ": " + e.getMessage());
+    }
+    return Optional.of(new AsyncConfig(bucket.get(), queue.get(), opt(env, EnvVars.JOBS_DLQ_URL),
+        opt(env, EnvVars.JOBS_PREFIX).orElse("jobs/"),
+        integer(env, EnvVars.ASYNC_INLINE_BYTES, AsyncJobs.DEFAULT_INLINE_BYTES, 0, 190 * 1024), allow, delivery,
+        Duration.ofSeconds(integer(env, EnvVars.CALLBACK_TIMEOUT_SECONDS, 10, 1, 120))));
+  }
+
+  private static Optional<String> opt(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  private static int integer(Map<String, String> env, String name, int dflt, int min, int max) {
+    Optional<String> v = opt(env, name);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.get());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigurationException(name + ": expected an integer from " + min + " to " + max + "; found '" + v.get()
+        + "'");
+  }
+}
