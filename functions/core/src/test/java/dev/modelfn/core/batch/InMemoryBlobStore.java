@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * completed multipart upload refuses a non-last part smaller than {@code minPartBytes}, as S3 does
  * with 5 MiB.
  */
-final class InMemoryBlobStore implements BlobStore {
+public final class InMemoryBlobStore implements BlobStore {
   private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
   private final int minPartBytes;
   final AtomicInteger partUploads = new AtomicInteger();
 
-  InMemoryBlobStore(int minPartBytes) {
+  public InMemoryBlobStore(int minPartBytes) {
     this.minPartBytes = minPartBytes;
   }
 
