@@ -211,6 +211,8 @@ public final class LocalDev implements Callable<Integer> {
       }
       Runtime.getRuntime().removeShutdownHook(early);
       functionEnv.putAll(cloud.functionEnvironment());
+      // Async callbacks may go to a receiver on this machine (the job worker allow-lists loopback too).
+      functionEnv.put("MODELFN_CALLBACK_ALLOW_CIDRS", "127.0.0.0/8,::1/128");
       functionEnv.putAll(env); // the user's -e wins
       try {
         spec = new FunctionSpec(spec.name(), spec.handler(), spec.code(), functionEnv, spec.memoryMb(), spec.timeout(),

@@ -73,7 +73,7 @@ public final class EnvVars {
   /** Queue of asynchronous inference jobs. */
   public static final String JOBS_QUEUE_URL = "MODELFN_JOBS_QUEUE_URL";
   /** Where callbacks that could not be delivered after every attempt are recorded (an SQS queue). */
-  public static final String JOBS_DLQ_URL = "MODELFN_JOBS_DLQ_URL";
+  public static final String CALLBACK_DLQ_URL = "MODELFN_CALLBACK_DLQ_URL";
   /** Key prefix of jobs, inputs and results in the data bucket; default {@code jobs/}. */
   public static final String JOBS_PREFIX = "MODELFN_JOBS_PREFIX";
   /** Largest async request body carried inside the queue message, in bytes; default 153600. */
@@ -129,7 +129,7 @@ public final class EnvVars {
           SINK_QUEUE_URL,
           POISON_QUEUE_URL,
           JOBS_QUEUE_URL,
-          JOBS_DLQ_URL,
+          CALLBACK_DLQ_URL,
           JOBS_PREFIX,
           ASYNC_INLINE_BYTES,
           CALLBACK_SECRET,

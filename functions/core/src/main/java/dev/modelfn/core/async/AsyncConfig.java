@@ -34,7 +34,7 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(EnvVars.CALLBACK_ALLOW_CIDRS + ": " + e.getMessage());
     }
-    return Optional.of(new AsyncConfig(bucket.get(), queue.get(), opt(env, EnvVars.JOBS_DLQ_URL),
+    return Optional.of(new AsyncConfig(bucket.get(), queue.get(), opt(env, EnvVars.CALLBACK_DLQ_URL),
         opt(env, EnvVars.JOBS_PREFIX).orElse("jobs/"),
         integer(env, EnvVars.ASYNC_INLINE_BYTES, AsyncJobs.DEFAULT_INLINE_BYTES, 0, 190 * 1024), allow, delivery,
         Duration.ofSeconds(integer(env, EnvVars.CALLBACK_TIMEOUT_SECONDS, 10, 1, 120))));

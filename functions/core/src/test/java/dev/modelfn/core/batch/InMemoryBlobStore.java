@@ -45,7 +45,7 @@ public final class InMemoryBlobStore implements BlobStore {
     return objects.get(k(bucket, key));
   }
 
-  List<String> keys() {
+  public List<String> keys() {
     return new ArrayList<>(new TreeMap<>(objects).keySet());
   }
 

@@ -23,6 +23,9 @@ class RouteTest {
       "/v2/models/fraud/infer, V2_INFER, fraud, -",
       "/v2/models/fraud/infer/, V2_INFER, fraud, -",
       "/v2/models/fraud/versions/2024-01/infer, V2_INFER, fraud, 2024-01",
+      "/v2/models/fraud/infer-async, V2_INFER_ASYNC, fraud, -",
+      "/v2/models/fraud/versions/2/infer-async, V2_INFER_ASYNC, fraud, 2",
+      "/v2/jobs/0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9, V2_JOB, -, -",
       "/v1/models/fraud, V1_MODEL_STATUS, fraud, -",
       "/v1/models/fraud/versions/7, V1_MODEL_STATUS, fraud, 7",
       "/v1/models/fraud:predict, V1_PREDICT, fraud, -",
@@ -36,10 +39,17 @@ class RouteTest {
     assertThat(m.version()).isEqualTo(version);
   }
 
+  @org.junit.jupiter.api.Test
+  void jobRouteCarriesTheJobId() {
+    assertThat(Route.match("/v2/jobs/0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9/").job())
+        .isEqualTo("0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"/", "", "/v3", "/v2/models", "/v2/models/", "/v2/models//infer", "/v2/models/fraud/predict",
       "/v2/models/fraud/versions//infer", "/v2/models/fraud/infer/extra", "/v1/models/:predict",
-      "/v1/models/a/b:predict", "/v1/models/fraud/versions/", "/v1/models/fraud/versions/:predict", "/invocations/x", "/pingx"})
+      "/v1/models/a/b:predict", "/v1/models/fraud/versions/", "/v1/models/fraud/versions/:predict", "/invocations/x", "/pingx",
+      "/v2/jobs", "/v2/jobs/", "/v2/jobs/a/b", "/v2/models/fraud/infer-async/x"})
   void unknownPathsDoNotMatch(String path) {
     assertThat(Route.match(path)).isNull();
   }
