@@ -51,6 +51,13 @@ class PredictHttpHandlerEventsTest {
     assertThat(actual).isEqualTo(expected);
   }
 
+  @org.junit.jupiter.api.Test
+  void answers501ForAsyncSubmitWhereNoJobBucketAndQueueAreConfigured() throws IOException {
+    byte[] out = handler.handle(Fixtures.bytes("async/not-configured.json"), "lambda-request-id");
+    assertThat(readable(Json.MAPPER.readTree(out)))
+        .isEqualTo(Json.MAPPER.readTree(Fixtures.path("async/not-configured.expected.json").toFile()));
+  }
+
   /** The response event with a JSON body parsed, so expected files are readable and compared as JSON. */
   static JsonNode readable(JsonNode response) throws IOException {
     ObjectNode r = response.deepCopy();
