@@ -102,6 +102,22 @@ public final class EnvVars {
   /** Output format of batch scoring, {@code csv} or {@code jsonl}; default: the input's. */
   public static final String BATCH_OUTPUT_FORMAT = "MODELFN_BATCH_OUTPUT_FORMAT";
 
+  // Release strategies (set by the CDK constructs and the Terraform modules).
+
+  /**
+   * ARN of the shadow alias the predict function copies sampled requests to, by asynchronous
+   * invocation ({@code InvocationType=Event}) after answering; unset: no shadow traffic.
+   */
+  public static final String SHADOW_FUNCTION = "MODELFN_SHADOW_FUNCTION";
+  /** Percentage of requests copied to the shadow, 0 to 100; default 10. */
+  public static final String SHADOW_SAMPLE_PERCENT = "MODELFN_SHADOW_SAMPLE_PERCENT";
+  /** Qualified ARN of the function version the golden-request replay checks. */
+  public static final String GOLDEN_TARGET = "MODELFN_GOLDEN_TARGET";
+  /** Folder of golden requests ({@code <case>.json} + {@code <case>.expected.json}); default {@code $LAMBDA_TASK_ROOT/golden}. */
+  public static final String GOLDEN_DIR = "MODELFN_GOLDEN_DIR";
+  /** Largest difference allowed between a golden number and the answered one; default 1e-5. */
+  public static final String GOLDEN_TOLERANCE = "MODELFN_GOLDEN_TOLERANCE";
+
   /** All names, for documentation and for checks that templates set nothing else. */
   public static final List<String> ALL =
       List.of(
@@ -145,5 +161,10 @@ public final class EnvVars {
           BATCH_OUTPUT_FORMAT,
           SINK_STREAM,
           SINK_BUCKET,
-          SINK_PREFIX);
+          SINK_PREFIX,
+          SHADOW_FUNCTION,
+          SHADOW_SAMPLE_PERCENT,
+          GOLDEN_TARGET,
+          GOLDEN_DIR,
+          GOLDEN_TOLERANCE);
 }

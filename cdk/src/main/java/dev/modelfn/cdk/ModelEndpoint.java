@@ -1,0 +1,204 @@
+package dev.modelfn.cdk;
+
+import dev.modelfn.cdk.internal.Nag;
+import dev.modelfn.config.EnvVars;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpStage;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * Synchronous prediction: the predict function ({@code dev.modelfn.aws.PredictHttpHandler}, SnapStart
+ * on published versions), its {@code live} alias, and an API Gateway HTTP API with the routes of
+ * the Open Inference Protocol v2, the TF-Serving/KServe v1 {@code :predict} format and the SageMaker
+ * container contract, all integrated with {@code live}. Authorised with IAM unless told otherwise;
+ * access logs kept; throttled.
+ */
+public final class ModelEndpoint extends Construct {
+  /** The predict handler. */
+  public static final String HANDLER = "dev.modelfn.aws.PredictHttpHandler::handleRequest";
+  /** The name of the alias callers reach. */
+  public static final String LIVE_ALIAS = "live";
+
+  /** Every route of the HTTP surface (ARCHITECTURE.md, "HTTP surface"), as method and path. */
+  public static final List<Map.Entry<HttpMethod, String>> ROUTES = List.of(
+      Map.entry(HttpMethod.GET, "/v2"),
+      Map.entry(HttpMethod.GET, "/v2/health/live"),
+      Map.entry(HttpMethod.GET, "/v2/health/ready"),
+      Map.entry(HttpMethod.GET, "/v2/models/{name}"),
+      Map.entry(HttpMethod.GET, "/v2/models/{name}/ready"),
+      Map.entry(HttpMethod.POST, "/v2/models/{name}/infer"),
+      Map.entry(HttpMethod.POST, "/v2/models/{name}/infer-async"),
+      Map.entry(HttpMethod.GET, "/v2/models/{name}/versions/{version}"),
+      Map.entry(HttpMethod.GET, "/v2/models/{name}/versions/{version}/ready"),
+      Map.entry(HttpMethod.POST, "/v2/models/{name}/versions/{version}/infer"),
+      Map.entry(HttpMethod.GET, "/v2/jobs/{id}"),
+      // "{name}:predict" is not a whole path segment, which HTTP API route variables must be.
+      Map.entry(HttpMethod.GET, "/v1/models/{model+}"),
+      Map.entry(HttpMethod.POST, "/v1/models/{model+}"),
+      Map.entry(HttpMethod.GET, "/ping"),
+      Map.entry(HttpMethod.POST, "/invocations"));
+
+  private final ModelPackage modelPackage;
+  private final Props props;
+  private final Function function;
+  private final Alias live;
+  private final HttpApi api;
+
+  public ModelEndpoint(Construct scope, String id, ModelPackage modelPackage, Props props) {
+    super(scope, id);
+    this.modelPackage = Objects.requireNonNull(modelPackage, "modelPackage");
+    this.props = Objects.requireNonNull(props, "props");
+    Map<String, String> env = new LinkedHashMap<>(props.environment);
+    this.function = modelPackage.function(this, "Function", new FunctionSettings("predict (" + modelPackage.modelName()
+        + ")", HANDLER, props.memoryMb, props.timeoutSeconds, ModelPackage.LATENCY_JVM_OPTIONS, true,
+        props.reservedConcurrency, env), true);
+
+    this.live = Alias.Builder.create(this, "Live").aliasName(LIVE_ALIAS).version(props.release.liveVersion(this))
+        .description("the version callers reach").build();
+
+    LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs").retention(modelPackage.logRetention())
+        .removalPolicy(RemovalPolicy.RETAIN).build();
+    this.api = HttpApi.Builder.create(this, "Api").apiName(props.apiName)
+        .description("modelfn " + modelPackage.modelName() + ": OIP v2, v1 :predict, SageMaker contract")
+        .createDefaultStage(false).defaultAuthorizer(props.auth.authorizer()).build();
+    if (props.auth.kind().equals("none")) {
+      Nag.openApi(api);
+    }
+    LogGroupLogDestination dest = new LogGroupLogDestination(accessLogs);
+    HttpStage.Builder.create(this, "DefaultStage").httpApi(api).stageName("$default").autoDeploy(true)
+        .throttle(ThrottleSettings.builder().rateLimit(props.throttleRate).burstLimit(props.throttleBurst).build())
+        .accessLogSettings(new IAccessLogSettings() {
+          @Override
+          public IAccessLogDestination getDestination() {
+            return dest;
+          }
+
+          @Override
+          public AccessLogFormat getFormat() {
+            return AccessLogFormat.jsonWithStandardFields();
+          }
+        })
+        .build();
+    HttpLambdaIntegration integration = HttpLambdaIntegration.Builder.create("Live", live).build();
+    for (Map.Entry<HttpMethod, String> r : ROUTES) {
+      api.addRoutes(AddRoutesOptions.builder().path(r.getValue()).methods(List.of(r.getKey()))
+          .integration(integration).build());
+    }
+    CfnOutput.Builder.create(this, "Url").value(api.getApiEndpoint())
+        .description("the HTTP API of " + modelPackage.modelName()).build();
+
+    props.release.attach(this);
+  }
+
+  public ModelPackage modelPackage() {
+    return modelPackage;
+  }
+
+  /** The predict function; its versions are published by {@code getCurrentVersion()}. */
+  public Function function() {
+    return function;
+  }
+
+  /** The alias behind the API. */
+  public Alias live() {
+    return live;
+  }
+
+  public HttpApi api() {
+    return api;
+  }
+
+  public Props props() {
+    return props;
+  }
+
+  /** The endpoint's settings; the defaults suit the example model on arm64. */
+  public static final class Props {
+    private String apiName = "modelfn";
+    private int memoryMb = 2048;
+    private int timeoutSeconds = 30;
+    private Integer reservedConcurrency;
+    private ApiAuth auth = ApiAuth.iam();
+    private Release release = Release.allAtOnce();
+    private double throttleRate = 500;
+    private int throttleBurst = 1000;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+
+    public static Props defaults() {
+      return new Props();
+    }
+
+    public Props apiName(String v) {
+      this.apiName = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Memory in MB (CPU grows with it); default 2048. */
+    public Props memoryMb(int v) {
+      this.memoryMb = v;
+      return this;
+    }
+
+    /** At most 29 s behind API Gateway; default 30 (API Gateway's own limit ends the call first). */
+    public Props timeoutSeconds(int v) {
+      this.timeoutSeconds = v;
+      return this;
+    }
+
+    /** Reserved concurrency; default none (the account's pool). */
+    public Props reservedConcurrency(Integer v) {
+      this.reservedConcurrency = v;
+      return this;
+    }
+
+    /** Default {@link ApiAuth#iam()}. */
+    public Props auth(ApiAuth v) {
+      this.auth = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Default {@link Release#allAtOnce()}. */
+    public Props release(Release v) {
+      this.release = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Steady-state requests per second and burst of the stage; default 500 / 1000. */
+    public Props throttle(double rate, int burst) {
+      this.throttleRate = rate;
+      this.throttleBurst = burst;
+      return this;
+    }
+
+    /** One more modelfn environment variable (see EnvVars), e.g. {@code MODELFN_MAX_INSTANCES}. */
+    public Props environment(String name, String value) {
+      ModelPackage.checkNames(Map.of(name, value));
+      if (name.equals(EnvVars.MODEL_URI) || name.equals(EnvVars.MODEL_NAME)) {
+        throw new IllegalArgumentException(name + " comes from the ModelPackage");
+      }
+      environment.put(name, value);
+      return this;
+    }
+
+    public String auth() {
+      return auth.kind();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Helpers shared by the constructs; not API. */
+package dev.modelfn.cdk.internal;
