@@ -35,6 +35,16 @@ final class TestApps {
     return ModelPackage.builder().functionPackage(FunctionPackage.fromContext(stack)).build();
   }
 
+  /** The {@code FunctionName} of the one event source mapping matching {@code props}, as text. */
+  static String mappingTarget(software.amazon.awscdk.assertions.Template t, Map<String, Object> props) {
+    Map<String, Map<String, Object>> found = t.findResources("AWS::Lambda::EventSourceMapping",
+        Map.of("Properties", Match.objectLike(props)));
+    if (found.size() != 1) {
+      throw new AssertionError("expected one event source mapping like " + props + ", found " + found.size());
+    }
+    return String.valueOf(((Map<?, ?>) found.values().iterator().next().get("Properties")).get("FunctionName"));
+  }
+
   /** cdk-nag AwsSolutions errors left unsuppressed in {@code stack}, as "path: message" lines. */
   static List<String> nagErrors(Stack stack) {
     Aspects.of(stack).add(new AwsSolutionsChecks());

@@ -1,0 +1,50 @@
+package dev.modelfn.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class AsyncInferenceTest {
+  private static Template async() {
+    Stack stack = TestApps.stack();
+    DataBucket data = new DataBucket(stack, "Data");
+    ModelEndpoint endpoint = new ModelEndpoint(stack, "Endpoint", TestApps.modelPackage(stack),
+        ModelEndpoint.Props.defaults());
+    new AsyncInference(stack, "Async", endpoint, data.bucket(), AsyncInference.Props.defaults());
+    return Template.fromStack(stack);
+  }
+
+  @Test
+  void turnsOnSubmitAndStatusInThePredictFunction() {
+    async().hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", ModelEndpoint.HANDLER,
+        "Environment", Map.of("Variables", Match.objectLike(Map.of(
+            "MODELFN_JOBS_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("AsyncJobs[0-9A-F]+")),
+            "MODELFN_DATA_BUCKET", Map.of("Ref", Match.stringLikeRegexp("DataBucket.*")),
+            "MODELFN_JOBS_PREFIX", "jobs/")))));
+  }
+
+  @Test
+  void runsJobsFromTheQueueWithTheSigningSecretFromSecretsManager() {
+    Template t = async();
+    t.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
+        Map.of("PasswordLength", 48, "ExcludePunctuation", true)));
+    t.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", AsyncInference.HANDLER,
+        "Environment", Map.of("Variables", Match.objectLike(Map.of(
+            "MODELFN_CALLBACK_SECRET_ARN", Map.of("Ref", Match.stringLikeRegexp("AsyncCallbackSigningSecret.*")),
+            "MODELFN_CALLBACK_DLQ_URL", Map.of("Ref", Match.stringLikeRegexp("AsyncCallbacksDlq.*")),
+            "MODELFN_CALLBACK_MAX_ATTEMPTS", "8")))));
+    assertThat(TestApps.mappingTarget(t, Map.of("BatchSize", 5,
+        "FunctionResponseTypes", List.of("ReportBatchItemFailures")))).contains("Ref=AsyncLive");
+    t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+        Match.arrayWith(List.of(Match.objectLike(Map.of("Action", List.of("secretsmanager:GetSecretValue",
+            "secretsmanager:DescribeSecret"))))))), "Roles", List.of(Map.of("Ref",
+                Match.stringLikeRegexp("AsyncWorkerRole.*")))));
+    t.hasResourceProperties("AWS::SQS::Queue", Map.of("RedrivePolicy", Map.of("deadLetterTargetArn",
+        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("AsyncJobsDlq.*"), "Arn")), "maxReceiveCount", 5)));
+  }
+}
