@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Role;
@@ -152,6 +153,10 @@ public final class ModelPackage {
         .build();
     if (withModel) {
       model.grantRead(scope, fn);
+    }
+    if (settings.snapStart()) {
+      Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+          "every modelfn function with SnapStart is reached through an alias on a published version");
     }
     return fn;
   }
