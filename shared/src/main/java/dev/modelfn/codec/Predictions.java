@@ -41,6 +41,23 @@ public final class Predictions {
     return Optional.empty();
   }
 
+  /**
+   * Mean of each row's best class score over the first {@code rows} rows (the model's confidence,
+   * a quality signal the canary release alarms on), or NaN without class scores.
+   */
+  public static double meanTopScore(Optional<Tensor> scores, int rows) {
+    if (scores.isEmpty() || rows <= 0) {
+      return Double.NaN;
+    }
+    Tensor t = scores.get();
+    int n = (int) Math.min(rows, t.dim(0));
+    double sum = 0;
+    for (int r = 0; r < n; r++) {
+      sum += t.getDouble(r * (int) t.dim(1) + argmax(t, r));
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
   /** Index of the best class of {@code row}. */
   public static int argmax(Tensor scores, int row) {
     int k = (int) scores.dim(1);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.ApiGatewayEvents;
 import dev.modelfn.aws.internal.AwsPredictors;
+import dev.modelfn.aws.internal.ShadowCopier;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.http.HttpResponse;
@@ -40,7 +41,9 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
 
   private final PredictHttpFunction function;
   private final JsonLogger log;
+  private final ShadowCopier shadow;
   private volatile boolean restored;
+  private volatile boolean priming;
 
   /** Lambda's constructor: configuration from the environment; registers the SnapStart hooks. */
   public PredictHttpHandler() {
@@ -59,6 +62,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
     this.log = new JsonLogger("dev.modelfn.aws.PredictHttpHandler", config.logLevel());
     this.function = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config,
         AsyncJobsAws.jobs(env));
+    this.shadow = ShadowCopier.from(env, log).orElse(null);
     ModelMetadata md = function.metadata();
     log.info("model loaded", "model", md.name(), "model_version", md.version(), "platform", md.platform(),
         "inputs", md.signature().inputs().stream().map(TensorSpec::name).toList());
@@ -70,8 +74,13 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
     output.write(handle(event, context == null ? UUID.randomUUID().toString() : context.getAwsRequestId()));
   }
 
-  /** Handles one event's bytes and returns the response event's bytes. */
+  /**
+   * Handles one event's bytes and returns the response event's bytes. With shadow traffic on, a
+   * sampled answered request is then copied to the shadow (after the answer is made, which the copy
+   * never changes).
+   */
   public byte[] handle(byte[] event, String lambdaRequestId) {
+    long t0 = System.nanoTime();
     ApiGatewayEvents.Decoded decoded;
     try {
       decoded = ApiGatewayEvents.decode(event, lambdaRequestId);
@@ -81,7 +90,11 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
       return ApiGatewayEvents.encode(ApiGatewayEvents.Format.V2, problem);
     }
     HttpResponse resp = function.apply(decoded.request());
-    return ApiGatewayEvents.encode(decoded.format(), resp);
+    byte[] answer = ApiGatewayEvents.encode(decoded.format(), resp);
+    if (shadow != null && !priming && shadow.sampled()) {
+      shadow.copy(event, answer, System.nanoTime() - t0, decoded.request().requestId());
+    }
+    return answer;
   }
 
   public PredictHttpFunction function() {
@@ -116,6 +129,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
     PrintStream previous = JsonLogger.sink();
     JsonLogger.setSink(new PrintStream(OutputStream.nullOutputStream()));
     int ok = 0;
+    priming = true;
     try {
       for (int round = 0; round < PRIMING_ROUNDS; round++) {
         for (byte[] e : events) {
@@ -126,6 +140,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
         }
       }
     } finally {
+      priming = false;
       JsonLogger.setSink(previous);
     }
     log.info("primed", "requests_ok", ok, "requests", PRIMING_ROUNDS * events.length);

@@ -60,6 +60,20 @@ public final class AwsPredictors {
     return builder.build();
   }
 
+  public static software.amazon.awssdk.services.lambda.LambdaClient lambdaClient(Map<String, String> env) {
+    var builder = software.amazon.awssdk.services.lambda.LambdaClient.builder()
+        .httpClient(UrlConnectionHttpClient.create());
+    endpointOverride(env).ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public static software.amazon.awssdk.services.codedeploy.CodeDeployClient codeDeployClient(Map<String, String> env) {
+    var builder = software.amazon.awssdk.services.codedeploy.CodeDeployClient.builder()
+        .httpClient(UrlConnectionHttpClient.create());
+    endpointOverride(env).ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
   /** {@code AWS_ENDPOINT_URL}, as the local cloud, LocalStack and the AWS CLI use it. */
   static java.util.Optional<URI> endpointOverride(Map<String, String> env) {
     String endpoint = env.get("AWS_ENDPOINT_URL");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.CsvCodec;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
+import dev.modelfn.codec.Predictions;
 import dev.modelfn.codec.OipV2Codec;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
@@ -52,6 +53,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private final EmfMetrics metrics;
   private final Map<String, String> modelHeaders;
   private final AsyncJobs jobs;
+  private final Predictions predictions;
 
   public PredictHttpFunction(PredictFunction predict, ModelfnConfig config) {
     this(predict, config, null);
@@ -65,6 +67,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     this.jobs = jobs;
     this.predict = predict;
     this.md = predict.metadata();
+    this.predictions = new Predictions(md.signature());
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxInstances = config.maxInstances();
     this.log = new JsonLogger("dev.modelfn.predict", config.logLevel());
@@ -84,8 +87,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     long t0 = System.nanoTime();
     Route.Match match = null;
     HttpResponse resp;
-    long[] modelNanos = {0};
-    int[] rows = {0};
+    Served served = new Served();
     Map<String, String> headers = responseHeaders(req);
     try {
       match = Route.match(req.path());
@@ -94,7 +96,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
             + "; routes: /v2/models/{name}/infer, /v2/models/{name}/infer-async, /v2/jobs/{id}, /v1/models/{name}:predict, /invocations, /ping, /v2/health/ready");
       }
       checkMethod(req, match.route());
-      resp = dispatch(req, match, headers, modelNanos, rows);
+      resp = dispatch(req, match, headers, served);
     } catch (ModelfnException e) {
       resp = Problems.response(e, req.path(), req.requestId(), headers);
       if (e.status() >= 500 && e.retryable()) {
@@ -113,12 +115,11 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     if (req.method().equals("HEAD")) {
       resp = new HttpResponse(resp.status(), resp.headers(), new byte[0]);
     }
-    record(req, match, resp.status(), System.nanoTime() - t0, modelNanos[0], rows[0]);
+    record(req, match, resp.status(), System.nanoTime() - t0, served);
     return resp;
   }
 
-  private HttpResponse dispatch(HttpRequest req, Route.Match m, Map<String, String> headers, long[] modelNanos,
-      int[] rows) {
+  private HttpResponse dispatch(HttpRequest req, Route.Match m, Map<String, String> headers, Served served) {
     return switch (m.route()) {
       case V2_LIVE -> json(200, "{\"live\":true}", headers);
       case V2_READY -> ready(predict.predictor().ready(), "{\"ready\":true}", "{\"ready\":false}", headers);
@@ -155,7 +156,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
         }
         Body body = body(req);
         OipV2Codec.Request decoded = OipV2Codec.decode(body.json(), md.signature(), maxInstances, body.binary());
-        PredictFunction.Result r = run(decoded.inference(), modelNanos, rows);
+        PredictFunction.Result r = run(decoded.inference(), served);
         yield HttpResponse.of(200, HttpResponse.JSON,
             OipV2Codec.encode(md, decoded.id().orElse(req.requestId()), r.outputs()), headers);
       }
@@ -180,16 +181,16 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
           throw new InvalidInputException("/instances", "an object with an 'instances' array", Json.describe(body));
         }
         PredictFunction.Result r = run(InstancesCodec.decode(body.get("instances"), "/instances", md.signature(),
-            maxInstances), modelNanos, rows);
+            maxInstances), served);
         yield HttpResponse.of(200, HttpResponse.JSON,
             InstancesCodec.encode(md, req.requestId(), r.outputs(), r.rows()), headers);
       }
-      case SAGEMAKER_INVOCATIONS -> invocations(req, headers, modelNanos, rows);
+      case SAGEMAKER_INVOCATIONS -> invocations(req, headers, served);
     };
   }
 
   /** SageMaker {@code POST /invocations}: JSON (instances, OIP v2 or a bare array of rows) or CSV. */
-  private HttpResponse invocations(HttpRequest req, Map<String, String> headers, long[] modelNanos, int[] rows) {
+  private HttpResponse invocations(HttpRequest req, Map<String, String> headers, Served served) {
     String ct = mediaType(req.header("content-type").orElse(HttpResponse.JSON));
     checkSize(req);
     boolean csvIn = ct.equals("text/csv");
@@ -231,7 +232,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
             Json.describe(body));
       }
     }
-    PredictFunction.Result r = run(inference, modelNanos, rows);
+    PredictFunction.Result r = run(inference, served);
     if (csvOut) {
       return HttpResponse.of(200, HttpResponse.CSV, CsvCodec.encode(md.signature(), r.outputs(), r.rows(), false),
           headers);
@@ -265,11 +266,20 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     return p.asText();
   }
 
-  private PredictFunction.Result run(InferenceRequest inference, long[] modelNanos, int[] rows) {
+  private PredictFunction.Result run(InferenceRequest inference, Served served) {
     PredictFunction.Result r = predict.apply(inference);
-    modelNanos[0] = r.inferenceNanos();
-    rows[0] = r.rows();
+    served.modelNanos = r.inferenceNanos();
+    served.rows = r.rows();
+    served.confidence = Predictions.meanTopScore(predictions.classScores(r.outputs()), r.rows());
     return r;
+  }
+
+  /** What a request cost and produced, for its metrics. */
+  private static final class Served {
+    long modelNanos;
+    int rows;
+    /** Mean top-class score over the rows, NaN when the model is not a classifier. */
+    double confidence = Double.NaN;
   }
 
   private void checkMethod(HttpRequest req, Route route) {
@@ -434,13 +444,17 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     return m == null ? "none" : m.route().metricName();
   }
 
-  private void record(HttpRequest req, Route.Match m, int status, long nanos, long modelNanos, int rows) {
+  private void record(HttpRequest req, Route.Match m, int status, long nanos, Served served) {
+    int rows = served.rows;
     EmfMetrics.Entry e = metrics.entry()
         .millis("Latency", nanos)
         .metric("Errors", status >= 500 ? 1 : 0, "Count")
         .metric("ClientErrors", status >= 400 && status < 500 ? 1 : 0, "Count");
     if (rows > 0) {
-      e.millis("ModelLatency", modelNanos).metric("Rows", rows, "Count");
+      e.millis("ModelLatency", served.modelNanos).metric("Rows", rows, "Count");
+      if (!Double.isNaN(served.confidence)) {
+        e.metric("Confidence", served.confidence, "None");
+      }
     }
     e.property("route", routeName(m)).property("status", status).property("request_id", req.requestId()).emit();
     if (log.enabled(JsonLogger.Level.DEBUG)) {
