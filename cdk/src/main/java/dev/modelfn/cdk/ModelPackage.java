@@ -131,9 +131,10 @@ public final class ModelPackage {
       if (modelVersion != null) {
         env.put(EnvVars.MODEL_VERSION, modelVersion);
       }
-      env.put(EnvVars.ORT_NATIVE_DIR, nativeDir());
     }
-    env.put("JAVA_TOOL_OPTIONS", settings.jvmOptions());
+    // ONNX Runtime loads its natives in place from the package (never unpacked into /tmp).
+    env.put("JAVA_TOOL_OPTIONS", withModel ? settings.jvmOptions() + " -Donnxruntime.native.path=" + nativeDir()
+        : settings.jvmOptions());
     env.putAll(settings.environment());
     checkNames(env);
 

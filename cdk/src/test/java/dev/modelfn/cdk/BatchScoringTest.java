@@ -34,7 +34,8 @@ class BatchScoringTest {
     Template t = batch();
     t.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", BatchScoring.HANDLER, "Timeout", 900,
         "Environment", Map.of("Variables", Match.objectLike(Map.of("MODELFN_INPUT_PREFIX", "incoming/",
-            "MODELFN_BATCH_ROWS", "1024", "JAVA_TOOL_OPTIONS", ModelPackage.THROUGHPUT_JVM_OPTIONS,
+            "MODELFN_BATCH_ROWS", "1024", "JAVA_TOOL_OPTIONS", ModelPackage.THROUGHPUT_JVM_OPTIONS
+                + " -Donnxruntime.native.path=/var/task/native/linux-aarch64",
             "MODELFN_DATA_BUCKET", Map.of("Ref", Match.stringLikeRegexp("DataBucket.*")),
             "MODELFN_BATCH_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("BatchObjects[0-9A-F]+")))))));
     // The alias is the target: its ARN's name and qualifier.

@@ -33,8 +33,8 @@ class ModelEndpointTest {
         "Environment", Map.of("Variables", Map.of(
             "MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx",
             "MODELFN_MODEL_NAME", "fraud",
-            "MODELFN_ORT_NATIVE_DIR", "/var/task/native/linux-aarch64",
-            "JAVA_TOOL_OPTIONS", ModelPackage.LATENCY_JVM_OPTIONS))));
+            "JAVA_TOOL_OPTIONS", ModelPackage.LATENCY_JVM_OPTIONS
+                + " -Donnxruntime.native.path=/var/task/native/linux-aarch64"))));
     t.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
     t.resourceCountIs("AWS::Lambda::Version", 1);
   }
@@ -92,7 +92,7 @@ class ModelEndpointTest {
         "Environment", Map.of("Variables", Match.objectLike(Map.of(
             "MODELFN_MODEL_URI", Match.stringLikeRegexp("^s3://cdk-[a-z0-9]+-assets-123456789012-eu-west-1/[0-9a-f]+\\.onnx$"),
             "MODELFN_MODEL_VERSION", "7",
-            "MODELFN_ORT_NATIVE_DIR", "/var/task/native/linux-x64")))));
+            "JAVA_TOOL_OPTIONS", Match.stringLikeRegexp(".*-Donnxruntime.native.path=/var/task/native/linux-x64$"))))));
     t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
         "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Action", "s3:GetObject",
             "Resource", Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
