@@ -105,13 +105,14 @@ public final class AsyncInference extends Construct {
   }
 
   /** The async settings; defaults: {@code jobs/}, 1024 MB, 120 s, 5 jobs per batch, 8 callback attempts. */
-  public static final class Props {
+  public static final class Props extends FunctionProps<Props> {
+    private Props() {
+      super(1024, 120);
+    }
+
     private String jobsPrefix = "jobs/";
-    private int memoryMb = 1024;
-    private int timeoutSeconds = 120;
     private int batchSize = 5;
     private int callbackMaxAttempts = 8;
-    private Integer reservedConcurrency;
 
     public static Props defaults() {
       return new Props();
@@ -122,16 +123,6 @@ public final class AsyncInference extends Construct {
         throw new IllegalArgumentException("jobsPrefix: expected a prefix ending in '/', got '" + v + "'");
       }
       this.jobsPrefix = v;
-      return this;
-    }
-
-    public Props memoryMb(int v) {
-      this.memoryMb = v;
-      return this;
-    }
-
-    public Props timeoutSeconds(int v) {
-      this.timeoutSeconds = v;
       return this;
     }
 
@@ -148,9 +139,5 @@ public final class AsyncInference extends Construct {
       return this;
     }
 
-    public Props reservedConcurrency(Integer v) {
-      this.reservedConcurrency = v;
-      return this;
-    }
   }
 }

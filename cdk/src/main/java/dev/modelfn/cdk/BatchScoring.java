@@ -75,13 +75,14 @@ public final class BatchScoring extends Construct {
   }
 
   /** The batch settings; defaults: 2048 MB, 15 minutes, {@code incoming/}, 512 rows per model call. */
-  public static final class Props {
+  public static final class Props extends FunctionProps<Props> {
+    private Props() {
+      super(2048, 900);
+    }
+
     private String inputPrefix = "incoming/";
-    private int memoryMb = 2048;
-    private int timeoutSeconds = 900;
     private int rowsPerBatch = 512;
     private int maxReceiveCount = 3;
-    private Integer reservedConcurrency;
 
     public static Props defaults() {
       return new Props();
@@ -95,16 +96,6 @@ public final class BatchScoring extends Construct {
             + "prefixes (predictions/, manifests/, rejects/, jobs/), got '" + v + "'");
       }
       this.inputPrefix = v;
-      return this;
-    }
-
-    public Props memoryMb(int v) {
-      this.memoryMb = v;
-      return this;
-    }
-
-    public Props timeoutSeconds(int v) {
-      this.timeoutSeconds = v;
       return this;
     }
 
@@ -122,9 +113,5 @@ public final class BatchScoring extends Construct {
       return this;
     }
 
-    public Props reservedConcurrency(Integer v) {
-      this.reservedConcurrency = v;
-      return this;
-    }
   }
 }

@@ -130,11 +130,12 @@ public final class ModelEndpoint extends Construct {
   }
 
   /** The endpoint's settings; the defaults suit the example model on arm64. */
-  public static final class Props {
+  public static final class Props extends FunctionProps<Props> {
+    private Props() {
+      super(2048, 30);
+    }
+
     private String apiName = "modelfn";
-    private int memoryMb = 2048;
-    private int timeoutSeconds = 30;
-    private Integer reservedConcurrency;
     private ApiAuth auth = ApiAuth.iam();
     private Release release = Release.allAtOnce();
     private double throttleRate = 500;
@@ -147,24 +148,6 @@ public final class ModelEndpoint extends Construct {
 
     public Props apiName(String v) {
       this.apiName = Objects.requireNonNull(v);
-      return this;
-    }
-
-    /** Memory in MB (CPU grows with it); default 2048. */
-    public Props memoryMb(int v) {
-      this.memoryMb = v;
-      return this;
-    }
-
-    /** At most 29 s behind API Gateway; default 30 (API Gateway's own limit ends the call first). */
-    public Props timeoutSeconds(int v) {
-      this.timeoutSeconds = v;
-      return this;
-    }
-
-    /** Reserved concurrency; default none (the account's pool). */
-    public Props reservedConcurrency(Integer v) {
-      this.reservedConcurrency = v;
       return this;
     }
 

@@ -34,7 +34,7 @@ public final class ShadowTraffic extends Construct {
     Objects.requireNonNull(endpoint, "endpoint");
     ModelPackage candidate = endpoint.modelPackage().withModel(props.candidate, props.candidateVersion);
     this.shadowFunction = candidate.function(this, "Function", new FunctionSettings("shadow ("
-        + candidate.modelName() + ")", HANDLER, props.memoryMb, 60, ModelPackage.LATENCY_JVM_OPTIONS, true,
+        + candidate.modelName() + ")", HANDLER, props.memoryMb, props.timeoutSeconds, ModelPackage.LATENCY_JVM_OPTIONS, true,
         props.reservedConcurrency, Map.of()), true);
     this.shadowAlias = Alias.Builder.create(this, "Alias").aliasName(SHADOW_ALIAS)
         .version(shadowFunction.getCurrentVersion()).description("the candidate that receives shadow traffic")
@@ -77,13 +77,15 @@ public final class ShadowTraffic extends Construct {
   }
 
   /** The shadow's settings. */
-  public static final class Props {
+  public static final class Props extends FunctionProps<Props> {
+    private Props() {
+      super(2048, 60);
+    }
+
     private ModelArtifact candidate = ModelArtifact.EXAMPLE_FRAUD;
     private String candidateVersion;
     private double samplePercent = 10;
     private double minAgreement = 0.95;
-    private int memoryMb = 2048;
-    private Integer reservedConcurrency;
 
     public static Props defaults() {
       return new Props();
@@ -114,15 +116,5 @@ public final class ShadowTraffic extends Construct {
       return this;
     }
 
-    public Props memoryMb(int v) {
-      this.memoryMb = v;
-      return this;
-    }
-
-    /** Caps what the shadow may take from the account's concurrency; default none. */
-    public Props reservedConcurrency(Integer v) {
-      this.reservedConcurrency = v;
-      return this;
-    }
   }
 }

@@ -145,7 +145,11 @@ public final class StreamInference extends Construct {
   }
 
   /** The stream settings; defaults: 2 shards, 500 records per Kinesis batch, 10 retries, 1 h. */
-  public static final class Props {
+  public static final class Props extends FunctionProps<Props> {
+    private Props() {
+      super(1024, 60);
+    }
+
     private int shards = 2;
     private int kinesisBatchSize = 500;
     private int sqsBatchSize = 10;
@@ -153,9 +157,6 @@ public final class StreamInference extends Construct {
     private int maxRetries = 10;
     private int maxRecordAgeSeconds = 3600;
     private int parallelizationFactor = 1;
-    private int memoryMb = 1024;
-    private int timeoutSeconds = 60;
-    private Integer reservedConcurrency;
     private Sink sink = Sink.QUEUE;
     private IBucket sinkBucket;
     private String sinkPrefix = "stream-predictions/";
@@ -208,21 +209,6 @@ public final class StreamInference extends Construct {
     /** Concurrent batches per shard, 1 to 10 (order is kept per partition key). */
     public Props parallelizationFactor(int v) {
       this.parallelizationFactor = v;
-      return this;
-    }
-
-    public Props memoryMb(int v) {
-      this.memoryMb = v;
-      return this;
-    }
-
-    public Props timeoutSeconds(int v) {
-      this.timeoutSeconds = v;
-      return this;
-    }
-
-    public Props reservedConcurrency(Integer v) {
-      this.reservedConcurrency = v;
       return this;
     }
 
