@@ -70,7 +70,7 @@ class GoldenReplayHandlerTest {
     GoldenReplayHandler h = new GoldenReplayHandler(env(), e -> different.handle(e, "lambda-request-id"), (d, x, ok) -> {});
     assertThatThrownBy(() -> h.handle(Json.MAPPER.createObjectNode()))
         .isInstanceOf(GoldenReplayHandler.GoldenMismatchException.class)
-        .hasMessageContaining("mismatches in").hasMessageContaining("expected");
+        .hasMessageContaining("golden requests answered differently").hasMessageContaining("expected");
   }
 
   @Test

@@ -29,6 +29,10 @@ import software.amazon.awssdk.regions.Region;
 public final class TestCloudExtension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition {
   private static final Path HOME = Path.of(System.getProperty("modelfn.home", "..")).toAbsolutePath().normalize();
 
+  /** The most recent lines the embedded cloud printed (servers and functions), oldest first. */
+  private final java.util.Deque<String> lines = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private static final int KEPT_LINES = 20_000;
+
   private final Supplier<CloudConfig> config;
   private TestCloud cloud;
   private AutoCloseable running;
@@ -87,7 +91,7 @@ public final class TestCloudExtension implements BeforeAllCallback, AfterAllCall
         Path run = Files.createTempDirectory("modelfn-e2e");
         LocalCloud c = new LocalCloud(new LocalCloud.Options("127.0.0.1", port, HOME, HOME.resolve("local-dev/.cache"),
             run, null, Path.of(System.getProperty("java.home"), "bin", "java"), LocalCloud.SERVICES,
-            line -> System.out.println("[cloud] " + line)), cfg);
+            this::printed), cfg);
         running = c;
         c.start();
         cloud = new TestCloud("embedded", c.endpoint(), Region.of("us-east-1"), "test", "test", c::queueUrl);
@@ -96,6 +100,22 @@ public final class TestCloudExtension implements BeforeAllCallback, AfterAllCall
       default -> throw new IllegalArgumentException("MODELFN_TEST_BACKEND=" + backend()
           + ": expected embedded or localstack");
     }
+  }
+
+  private void printed(String line) {
+    System.out.println("[cloud] " + line);
+    lines.addLast(line);
+    while (lines.size() > KEPT_LINES) {
+      lines.pollFirst();
+    }
+  }
+
+  /**
+   * The lines the embedded cloud's servers and functions printed so far (their logs and EMF
+   * metrics), as {@code [function] line}; empty on LocalStack, whose logs are in CloudWatch Logs.
+   */
+  public java.util.List<String> printedLines() {
+    return java.util.List.copyOf(lines);
   }
 
   private void startLocalStack(CloudConfig cfg) {

@@ -46,8 +46,10 @@ public final class GoldenReplayFunction {
       if (cases == 0) {
         return "no golden requests found";
       }
+      long failed = mismatches.stream().map(ResponseDiff.Mismatch::caseName).distinct().count();
       return mismatches.isEmpty() ? cases + " golden requests answered as expected"
-          : mismatches.size() + " mismatches in " + cases + " golden requests; first: " + mismatches.get(0);
+          : failed + " of " + cases + " golden requests answered differently (" + mismatches.size()
+              + " differences); first: " + mismatches.get(0);
     }
   }
 

@@ -68,7 +68,7 @@ class ResponseDiffTest {
       throw new IllegalStateException("function error (Unhandled)");
     });
     assertThat(failed.passed()).isFalse();
-    assertThat(failed.summary()).contains("1 mismatches in 1 golden requests").contains("function error");
+    assertThat(failed.summary()).contains("1 of 1 golden requests answered differently").contains("function error");
   }
 
   @Test
