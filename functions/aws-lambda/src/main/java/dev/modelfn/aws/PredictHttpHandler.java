@@ -80,7 +80,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
    * never changes).
    */
   public byte[] handle(byte[] event, String lambdaRequestId) {
-    long t0 = System.nanoTime();
+    long t0 = shadow == null ? 0 : System.nanoTime();
     ApiGatewayEvents.Decoded decoded;
     try {
       decoded = ApiGatewayEvents.decode(event, lambdaRequestId);

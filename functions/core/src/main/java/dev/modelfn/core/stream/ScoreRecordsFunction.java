@@ -216,35 +216,69 @@ public final class ScoreRecordsFunction {
     List<PredictionSink.Item> items = new ArrayList<>(valid.size());
     Instant lastArrival = null;
     byte[] lastArrivalBytes = null;
-    ByteArrayOutputStream b = new ByteArrayOutputStream(256);
+    byte[] openSource = "{\"source_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] close = "}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // An unsynchronized buffer: ByteArrayOutputStream locks on every write, a dozen per prediction.
+    byte[] b = new byte[256];
     for (int i = 0; i < valid.size(); i++) {
       SourceRecord r = valid.get(i);
-      b.reset();
-      b.writeBytes("{\"source_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      b.writeBytes(quote(r.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      b.writeBytes(middle);
+      int n = 0;
+      n = put(b = room(b, n, openSource.length), n, openSource);
+      n = putQuoted(b = room(b, n, r.id().length() * 6 + 2), n, r.id());
+      n = put(b = room(b, n, middle.length), n, middle);
       if (r.arrived().isPresent()) {
         if (!r.arrived().get().equals(lastArrival)) { // records of a batch often share their arrival time
           lastArrival = r.arrived().get();
           lastArrivalBytes = (",\"source_timestamp\":\"" + lastArrival + "\"")
               .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
-        b.writeBytes(lastArrivalBytes);
+        n = put(b = room(b, n, lastArrivalBytes.length), n, lastArrivalBytes);
       }
-      b.writeBytes(openPrediction);
-      b.writeBytes(labelBytes[Predictions.argmax(scores, i)]);
-      b.writeBytes(openProbabilities);
+      byte[] label = labelBytes[Predictions.argmax(scores, i)];
+      n = put(b = room(b, n, openPrediction.length + label.length + openProbabilities.length), n, openPrediction);
+      n = put(b, n, label);
+      n = put(b, n, openProbabilities);
       for (int j = 0; j < k; j++) {
-        b.writeBytes(probNames[j]);
         String v = com.fasterxml.jackson.core.io.NumberOutput.toString(s[i * k + j], true);
+        b = room(b, n, probNames[j].length + v.length());
+        n = put(b, n, probNames[j]);
         for (int c = 0; c < v.length(); c++) {
-          b.write(v.charAt(c));
+          b[n++] = (byte) v.charAt(c); // digits, '.', '-', 'E': ASCII
         }
       }
-      b.writeBytes("}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      items.add(new PredictionSink.Item(r.id(), b.toByteArray()));
+      n = put(b = room(b, n, close.length), n, close);
+      items.add(new PredictionSink.Item(r.id(), java.util.Arrays.copyOf(b, n)));
     }
     return items;
+  }
+
+  private static byte[] room(byte[] b, int used, int more) {
+    return used + more <= b.length ? b : java.util.Arrays.copyOf(b, Math.max(b.length * 2, used + more));
+  }
+
+  private static int put(byte[] b, int at, byte[] src) {
+    System.arraycopy(src, 0, b, at, src.length);
+    return at + src.length;
+  }
+
+  /**
+   * {@code s} as a JSON string literal; needs {@code 6 * length + 2} bytes of room. Source ids
+   * (sequence numbers, message ids) are plain ASCII and are copied as they are.
+   */
+  private static int putQuoted(byte[] b, int at, String s) {
+    int n = at;
+    b[n++] = '"';
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
+        byte[] q = quote(s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.arraycopy(q, 0, b, at, q.length); // fits: at most 6 bytes a char, with its quotes
+        return at + q.length;
+      }
+      b[n++] = (byte) c;
+    }
+    b[n++] = '"';
+    return n;
   }
 
   /** A JSON string literal, with quotes. */
