@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.AwsPredictors;
+import dev.modelfn.aws.internal.KinesisEventScanner;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
@@ -83,16 +84,16 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    output.write(Json.MAPPER.writeValueAsBytes(handle(Json.parse(input.readAllBytes()))));
+    output.write(Json.MAPPER.writeValueAsBytes(handle(records(input.readAllBytes()))));
   }
 
   /**
-   * Reads a Kinesis or SQS event's records from its bytes. (The project's JSON reader and the
-   * JDK's base64 decoder take about half the time of a streaming parser that decodes the data
-   * itself: 0.26 against 0.44 ms for 500 records.)
+   * Reads a Kinesis or SQS event's records from its bytes: a Kinesis event by a scanner that
+   * decodes each record's data where it lies (no tree), anything else as a tree.
    */
   public static Batch records(byte[] event) {
-    return records(Json.parse(event));
+    List<SourceRecord> kinesis = KinesisEventScanner.scan(event);
+    return kinesis != null ? new Batch(kinesis, ScoreRecordsFunction.Ordering.SHARD) : records(Json.parse(event));
   }
 
   /** A Kinesis or SQS event's records, and the ordering its platform retries them with. */
@@ -138,7 +139,11 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
 
   /** Scores a Kinesis or SQS event; the answer lists the records to retry. */
   public ObjectNode handle(JsonNode event) {
-    Batch batch = records(event);
+    return handle(records(event));
+  }
+
+  /** Scores the records of an event; the answer lists the records to retry. */
+  public ObjectNode handle(Batch batch) {
     List<SourceRecord> records = batch.records();
     ScoreRecordsFunction.Ordering ordering = batch.ordering();
     ScoreRecordsFunction.Result result = function.apply(records, ordering);
