@@ -1,6 +1,5 @@
 package dev.modelfn.cdk;
 
-import dev.modelfn.cdk.internal.Nag;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awscdk.Stack;
@@ -55,8 +54,7 @@ public final class ModelfnStack extends Stack {
       others.add(async.worker());
     }
     new ModelDashboard(this, "Dashboard", endpoint, others);
-    Nag.suppressForStack(this);
-    Nag.cdkInternals(this);
+    ModelfnChecks.acceptDesignedFindings(this);
   }
 
   public ModelEndpoint endpoint() {
