@@ -4,10 +4,14 @@ import dev.modelfn.cdk.internal.Grants;
 import dev.modelfn.cdk.internal.Nag;
 import dev.modelfn.cdk.internal.Queues;
 import dev.modelfn.config.EnvVars;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
@@ -56,6 +60,9 @@ public final class AsyncInference extends Construct {
     workerEnv.put(EnvVars.CALLBACK_DLQ_URL, callbackDlq.getQueueUrl());
     workerEnv.put(EnvVars.CALLBACK_SECRET_ARN, signingSecret.getSecretArn());
     workerEnv.put(EnvVars.CALLBACK_MAX_ATTEMPTS, Integer.toString(props.callbackMaxAttempts));
+    if (props.remoteEndpoint != null) {
+      workerEnv.put(EnvVars.SAGEMAKER_ASYNC_ENDPOINT, props.remoteEndpoint);
+    }
     this.worker = modelPackage.function(this, "Worker", new FunctionSettings("async job worker ("
         + modelPackage.modelName() + ")", HANDLER, props.memoryMb, props.timeoutSeconds,
         ModelPackage.LATENCY_JVM_OPTIONS, false, props.reservedConcurrency, workerEnv), true);
@@ -76,6 +83,15 @@ public final class AsyncInference extends Construct {
     jobs.grantSendMessages(worker);
     callbackDlq.grantSendMessages(worker);
     signingSecret.grantRead(worker);
+    if (props.remoteEndpoint != null) {
+      // InvokeEndpointAsync on that endpoint only, and the answers (and failures) under its output prefix.
+      worker.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("sagemaker:InvokeEndpointAsync"))
+          .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder().service("sagemaker")
+              .resource("endpoint").resourceName(props.remoteEndpoint.toLowerCase(java.util.Locale.ROOT))
+              .build()))).build());
+      Grants.read(worker, props.remoteOutputBucket, props.remoteOutputPrefix);
+      Grants.list(worker, props.remoteOutputBucket, props.remoteOutputPrefix);
+    }
     alias.addEventSource(SqsEventSource.Builder.create(jobs).batchSize(props.batchSize)
         .maxBatchingWindow(Duration.seconds(1)).reportBatchItemFailures(true).build());
   }
@@ -113,6 +129,9 @@ public final class AsyncInference extends Construct {
     private String jobsPrefix = "jobs/";
     private int batchSize = 5;
     private int callbackMaxAttempts = 8;
+    private String remoteEndpoint;
+    private IBucket remoteOutputBucket;
+    private String remoteOutputPrefix;
 
     public static Props defaults() {
       return new Props();
@@ -128,6 +147,27 @@ public final class AsyncInference extends Construct {
 
     public Props batchSize(int v) {
       this.batchSize = v;
+      return this;
+    }
+
+    /**
+     * Runs the jobs on a SageMaker asynchronous endpoint instead of the worker's own model: the
+     * worker may call {@code InvokeEndpointAsync} on it and read what it writes under {@code
+     * outputPrefix} of {@code outputBucket} (the endpoint's S3 output and failure paths). The
+     * endpoint's own role must be able to read the job inputs under {@code jobs/} of the data bucket.
+     */
+    public Props sageMakerAsyncEndpoint(String endpointName, IBucket outputBucket, String outputPrefix) {
+      if (endpointName == null || !endpointName.matches("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")) {
+        throw new IllegalArgumentException("SageMaker endpoint name: expected up to 63 letters, digits and '-', got '"
+            + endpointName + "'");
+      }
+      if (outputPrefix == null || !outputPrefix.endsWith("/") || outputPrefix.startsWith("/")) {
+        throw new IllegalArgumentException("outputPrefix: expected a key prefix ending in '/', got '" + outputPrefix
+            + "'");
+      }
+      this.remoteEndpoint = endpointName;
+      this.remoteOutputBucket = Objects.requireNonNull(outputBucket, "outputBucket");
+      this.remoteOutputPrefix = outputPrefix;
       return this;
     }
 

@@ -43,7 +43,7 @@ public final class ModelfnStack extends Stack {
     this.stream = settings.modes().contains("stream")
         ? new StreamInference(this, "Stream", pkg, StreamInference.Props.defaults()) : null;
     this.async = settings.modes().contains("async")
-        ? new AsyncInference(this, "Async", endpoint, data.bucket(), AsyncInference.Props.defaults()) : null;
+        ? new AsyncInference(this, "Async", endpoint, data.bucket(), asyncProps(settings)) : null;
     if (batch != null) {
       others.add(batch.function());
     }
@@ -55,6 +55,13 @@ public final class ModelfnStack extends Stack {
     }
     new ModelDashboard(this, "Dashboard", endpoint, others);
     ModelfnChecks.acceptDesignedFindings(this);
+  }
+
+  private AsyncInference.Props asyncProps(StackSettings settings) {
+    AsyncInference.Props p = AsyncInference.Props.defaults();
+    // a SageMaker asynchronous endpoint writing its answers under sagemaker-async/ of the data bucket
+    return settings.sageMakerAsyncEndpoint() == null ? p
+        : p.sageMakerAsyncEndpoint(settings.sageMakerAsyncEndpoint(), data.bucket(), "sagemaker-async/");
   }
 
   public ModelEndpoint endpoint() {

@@ -18,7 +18,8 @@ import software.constructs.Construct;
 public record StackSettings(String release, Set<String> modes, String authKind, String jwtIssuer,
     List<String> jwtAudiences, String modelPath, String modelName, String modelVersion, String shadowModelPath,
     String shadowModelVersion, double shadowSamplePercent, String canaryPreset, String activeColor,
-    String blueVersion, String greenVersion, Architecture architecture, Integer reservedConcurrency) {
+    String blueVersion, String greenVersion, Architecture architecture, Integer reservedConcurrency,
+    String sageMakerAsyncEndpoint) {
   private static final Set<String> MODES = Set.of("batch", "stream", "async");
 
   public StackSettings {
@@ -59,7 +60,8 @@ public record StackSettings(String release, Set<String> modes, String authKind, 
         text(scope, "blueVersion", null),
         text(scope, "greenVersion", null),
         architecture,
-        reserved == null ? null : (int) number(reserved, "reservedConcurrency"));
+        reserved == null ? null : (int) number(reserved, "reservedConcurrency"),
+        text(scope, "sageMakerAsyncEndpoint", null));
   }
 
   ApiAuth auth() {

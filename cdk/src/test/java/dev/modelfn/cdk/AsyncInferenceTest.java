@@ -1,6 +1,7 @@
 package dev.modelfn.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,29 @@ class AsyncInferenceTest {
         ModelEndpoint.Props.defaults());
     new AsyncInference(stack, "Async", endpoint, data.bucket(), AsyncInference.Props.defaults());
     return Template.fromStack(stack);
+  }
+
+  @Test
+  void letsTheWorkerRunJobsOnASageMakerAsyncEndpointAndReadOnlyItsOutput() {
+    Stack stack = TestApps.stack();
+    DataBucket data = new DataBucket(stack, "Data");
+    ModelEndpoint endpoint = new ModelEndpoint(stack, "Endpoint", TestApps.modelPackage(stack),
+        ModelEndpoint.Props.defaults());
+    new AsyncInference(stack, "Async", endpoint, data.bucket(), AsyncInference.Props.defaults()
+        .sageMakerAsyncEndpoint("Fraud-Async", data.bucket(), "sagemaker-async/"));
+    Template t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", AsyncInference.HANDLER,
+        "Environment", Map.of("Variables", Match.objectLike(Map.of("MODELFN_SAGEMAKER_ASYNC_ENDPOINT", "Fraud-Async")))));
+    Object invoke = Match.objectLike(Map.of("Action", "sagemaker:InvokeEndpointAsync", "Resource",
+        Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+            ":sagemaker:eu-west-1:123456789012:endpoint/fraud-async")))));
+    Object readOutput = Match.objectLike(Map.of("Action", "s3:GetObject",
+        "Resource", BatchScoringTest.prefix("sagemaker-async/")));
+    Object statements = Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(invoke, readOutput))));
+    t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", statements,
+        "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("AsyncWorkerRole.*")))));
+    assertThatThrownBy(() -> AsyncInference.Props.defaults().sageMakerAsyncEndpoint("bad_name", data.bucket(), "x/"))
+        .hasMessageContaining("SageMaker endpoint name");
   }
 
   @Test

@@ -77,6 +77,14 @@ class ModelfnStackTest {
   }
 
   @Test
+  void runsAsyncJobsOnASageMakerEndpointWhenNamed() {
+    ModelfnStack stack = stack(Map.of("sageMakerAsyncEndpoint", "fraud-async"));
+    assertThat(TestApps.nagErrors(stack)).isEmpty();
+    Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", AsyncInference.HANDLER,
+        "Environment", Map.of("Variables", Match.objectLike(Map.of("MODELFN_SAGEMAKER_ASYNC_ENDPOINT", "fraud-async")))));
+  }
+
+  @Test
   void buildsOnlyTheModesAskedFor() {
     Template t = Template.fromStack(stack(Map.of("modes", "stream", "release", "none")));
     t.resourceCountIs("AWS::S3::Bucket", 0);

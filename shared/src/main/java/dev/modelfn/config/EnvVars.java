@@ -93,6 +93,18 @@ public final class EnvVars {
   /** Connect and read timeout of one callback delivery, in seconds; default 10. */
   public static final String CALLBACK_TIMEOUT_SECONDS = "MODELFN_CALLBACK_TIMEOUT_SECONDS";
 
+  /**
+   * A SageMaker asynchronous endpoint that runs the async jobs ({@code InvokeEndpointAsync}, input
+   * and output in S3) instead of the worker's own model.
+   */
+  public static final String SAGEMAKER_ASYNC_ENDPOINT = "MODELFN_SAGEMAKER_ASYNC_ENDPOINT";
+  /** Seconds before the first look for a remote job's output, doubled for each further one; default 5. */
+  public static final String ASYNC_POLL_SECONDS = "MODELFN_ASYNC_POLL_SECONDS";
+  /** Longest wait between two looks for a remote job's output, in seconds (at most 900); default 60. */
+  public static final String ASYNC_POLL_MAX_SECONDS = "MODELFN_ASYNC_POLL_MAX_SECONDS";
+  /** Seconds a remote job may take before it fails as timed out; default 3600. */
+  public static final String ASYNC_MAX_WAIT_SECONDS = "MODELFN_ASYNC_MAX_WAIT_SECONDS";
+
   /** Rows per batch-scoring micro-batch (one model call each); default 512. */
   public static final String BATCH_ROWS = "MODELFN_BATCH_ROWS";
   /** Size of the multipart-upload parts batch scoring writes, in MiB (5 or more); default 8. */
@@ -166,5 +178,9 @@ public final class EnvVars {
           SHADOW_SAMPLE_PERCENT,
           GOLDEN_TARGET,
           GOLDEN_DIR,
-          GOLDEN_TOLERANCE);
+          GOLDEN_TOLERANCE,
+          SAGEMAKER_ASYNC_ENDPOINT,
+          ASYNC_POLL_SECONDS,
+          ASYNC_POLL_MAX_SECONDS,
+          ASYNC_MAX_WAIT_SECONDS);
 }

@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * Lambda handler for asynchronous jobs. Trigger: the job queue ({@code MODELFN_JOBS_QUEUE_URL}) as an
  * SQS event source with {@code ReportBatchItemFailures}; runs each job, stores its result in the data
- * bucket and posts the signed callback, retrying failed deliveries through delayed messages on the
+ * bucket (or hands it to the SageMaker asynchronous endpoint {@code MODELFN_SAGEMAKER_ASYNC_ENDPOINT}
+ * and polls its output) and posts the signed callback, retrying failed deliveries through delayed messages on the
  * same queue. Answers {@code batchItemFailures} for messages that should come back (model not ready,
  * storage unavailable); a message that is not a job message is logged and dropped.
  */
@@ -42,12 +43,17 @@ public final class AsyncJobHandler implements RequestStreamHandler {
   }
 
   public AsyncJobHandler(Map<String, String> env) {
-    ModelfnConfig config = ModelfnConfig.from(env);
-    this.log = new JsonLogger("dev.modelfn.aws.AsyncJobHandler", config.logLevel());
+    String remoteName = env.getOrDefault(EnvVars.SAGEMAKER_ASYNC_ENDPOINT, "").trim();
+    // Jobs run on a SageMaker asynchronous endpoint, or on the worker's own model (which it then loads).
+    ModelfnConfig config = remoteName.isEmpty() ? ModelfnConfig.from(env) : null;
+    this.log = new JsonLogger("dev.modelfn.aws.AsyncJobHandler", config != null ? config.logLevel()
+        : env.getOrDefault(EnvVars.LOG_LEVEL, "INFO"));
     AsyncConfig async = AsyncConfig.from(env).orElseThrow(() -> new ConfigurationException("the job worker needs "
         + EnvVars.DATA_BUCKET + " (results) and " + EnvVars.JOBS_QUEUE_URL + " (callback retries)"));
-    PredictHttpFunction predict = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)),
-        config);
+    PredictHttpFunction predict = config == null ? null
+        : new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config);
+    SageMakerAsyncEndpoint remote = remoteName.isEmpty() ? null
+        : new SageMakerAsyncEndpoint(AwsPredictors.sageMakerClient(env), remoteName);
     var signer = CallbackSecrets.from(env, () -> {
       var b = SecretsManagerClient.builder()
           .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create());
@@ -62,13 +68,21 @@ public final class AsyncJobHandler implements RequestStreamHandler {
           EnvVars.CALLBACK_SECRET_ARN + " or " + EnvVars.CALLBACK_SECRET);
     }
     Map<String, String> dims = new java.util.LinkedHashMap<>();
-    dims.put("Model", predict.metadata().name());
-    dims.put("ModelVersion", predict.metadata().version());
+    dims.put("Model", predict != null ? predict.metadata().name()
+        : env.getOrDefault(EnvVars.MODEL_NAME, remoteName));
+    if (predict != null) {
+      dims.put("ModelVersion", predict.metadata().version());
+    }
+    EmfMetrics metrics = new EmfMetrics(env.getOrDefault(EnvVars.METRICS_NAMESPACE, "modelfn"),
+        !"false".equalsIgnoreCase(env.getOrDefault(EnvVars.METRICS_ENABLED, "true").trim()), dims);
     this.worker = new AsyncJobWorker(predict, AsyncJobsAws.store(async, env),
         AsyncJobsAws.queue(AwsPredictors.sqsClient(env), async.queueUrl(), async.deadLetterUrl()),
         CallbackClient.create(AsyncJobsAws.policy(async), async.timeout()), signer, async.delivery(),
-        Clock.systemUTC(), new SecureRandom(), log,
-        new EmfMetrics(config.metricsNamespace(), config.metricsEnabled(), dims));
+        Clock.systemUTC(), new SecureRandom(), log, metrics, remote,
+        remote == null ? null : AsyncConfig.polling(env));
+    if (remote != null) {
+      log.info("jobs run on a SageMaker asynchronous endpoint", "endpoint", remoteName);
+    }
   }
 
   @Override

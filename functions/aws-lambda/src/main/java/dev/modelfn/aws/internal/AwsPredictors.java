@@ -28,9 +28,7 @@ public final class AwsPredictors {
 
   public static Predictor create(ModelfnConfig config, Map<String, String> env) {
     if (config.predictor() == PredictorKind.SAGEMAKER) {
-      var builder = SageMakerRuntimeClient.builder().httpClient(UrlConnectionHttpClient.create());
-      endpointOverride(env).ifPresent(builder::endpointOverride);
-      SageMakerRuntimeClient client = builder.build();
+      SageMakerRuntimeClient client = sageMakerClient(env);
       return new SageMakerPredictor(client, config.sagemakerEndpoint().orElseThrow(),
           SageMakerPredictor.metadata(config));
     }
@@ -39,6 +37,12 @@ public final class AwsPredictors {
     ModelLoader loader = new ModelLoader(List.of(new S3ModelArtifactFetcher(s3)), config.modelCacheDir(),
         taskRoot == null || taskRoot.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(taskRoot)));
     return OnnxPredictor.load(config, loader);
+  }
+
+  public static SageMakerRuntimeClient sageMakerClient(Map<String, String> env) {
+    var builder = SageMakerRuntimeClient.builder().httpClient(UrlConnectionHttpClient.create());
+    endpointOverride(env).ifPresent(builder::endpointOverride);
+    return builder.build();
   }
 
   public static software.amazon.awssdk.services.sqs.SqsClient sqsClient(Map<String, String> env) {

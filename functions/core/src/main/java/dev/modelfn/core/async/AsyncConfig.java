@@ -40,6 +40,19 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
         Duration.ofSeconds(integer(env, EnvVars.CALLBACK_TIMEOUT_SECONDS, 10, 1, 120))));
   }
 
+  /** How the worker polls a remote asynchronous endpoint, from the environment. */
+  public static AsyncEndpoint.Polling polling(Map<String, String> env) {
+    int first = integer(env, EnvVars.ASYNC_POLL_SECONDS, 5, 1, 900);
+    int cap = integer(env, EnvVars.ASYNC_POLL_MAX_SECONDS, 60, 1, 900);
+    int wait = integer(env, EnvVars.ASYNC_MAX_WAIT_SECONDS, 3600, 1, 7 * 24 * 3600);
+    if (cap < first || wait < first) {
+      throw new ConfigurationException(EnvVars.ASYNC_POLL_MAX_SECONDS + " and " + EnvVars.ASYNC_MAX_WAIT_SECONDS
+          + " must be at least " + EnvVars.ASYNC_POLL_SECONDS + " (" + first + ")");
+    }
+    return new AsyncEndpoint.Polling(java.time.Duration.ofSeconds(first), java.time.Duration.ofSeconds(cap),
+        java.time.Duration.ofSeconds(wait));
+  }
+
   private static Optional<String> opt(Map<String, String> env, String name) {
     String v = env.get(name);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());

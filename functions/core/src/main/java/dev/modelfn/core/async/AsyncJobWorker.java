@@ -9,6 +9,7 @@ import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.telemetry.EmfMetrics;
 import dev.modelfn.telemetry.JsonLogger;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,8 @@ public final class AsyncJobWorker {
   private final Random random;
   private final JsonLogger log;
   private final EmfMetrics metrics;
+  private final AsyncEndpoint remote;
+  private final AsyncEndpoint.Polling polling;
 
   /**
    * @param signer the current signer (secrets can rotate); answers null when no secret is
@@ -80,6 +83,24 @@ public final class AsyncJobWorker {
    */
   public AsyncJobWorker(PredictHttpFunction predict, JobStore store, JobQueue queue, CallbackClient client,
       Supplier<CallbackSigner> signer, Settings settings, Clock clock, Random random, JsonLogger log, EmfMetrics metrics) {
+    this(predict, store, queue, client, signer, settings, clock, random, log, metrics, null, null);
+  }
+
+  /**
+   * A worker whose jobs run on a remote asynchronous endpoint ({@code remote}, polled as {@code
+   * polling} says) instead of {@code predict}, which may then be null.
+   */
+  public AsyncJobWorker(PredictHttpFunction predict, JobStore store, JobQueue queue, CallbackClient client,
+      Supplier<CallbackSigner> signer, Settings settings, Clock clock, Random random, JsonLogger log, EmfMetrics metrics,
+      AsyncEndpoint remote, AsyncEndpoint.Polling polling) {
+    if (predict == null && remote == null) {
+      throw new IllegalArgumentException("a job worker needs a predict function or a remote endpoint");
+    }
+    if (remote != null && polling == null) {
+      throw new IllegalArgumentException("a remote endpoint needs its polling settings");
+    }
+    this.remote = remote;
+    this.polling = polling;
     this.predict = predict;
     this.store = store;
     this.queue = queue;
@@ -113,6 +134,7 @@ public final class AsyncJobWorker {
     try {
       switch (type) {
         case "run" -> run(id, m);
+        case "poll" -> poll(id, m.path("attempt").asInt(1));
         case "callback" -> {
           int attempt = m.path("attempt").asInt(0);
           if (attempt < 1) {
@@ -125,7 +147,7 @@ public final class AsyncJobWorker {
           }
           deliver(job.get(), attempt);
         }
-        default -> throw new IllegalArgumentException("job message type '" + type + "' is not run or callback");
+        default -> throw new IllegalArgumentException("job message type '" + type + "' is not run, poll or callback");
       }
     } catch (IllegalArgumentException | RetryLaterException e) {
       throw e;
@@ -147,12 +169,109 @@ public final class AsyncJobWorker {
           .put("started_at", started.toString())).orElseThrow();
     }
     if (!job.status().finished()) {
-      job = execute(job, m, System.nanoTime());
+      job = remote != null ? submitRemote(job, m) : execute(job, m, System.nanoTime());
     }
-    if (job.callbackUrl().isPresent() && !job.callbackDelivered() && job.callbackAttempts() == 0
-        && job.status() != Job.Status.CALLBACK_FAILED) {
+    deliverFirst(job);
+  }
+
+  /** The first callback of a job that has its outcome (later ones come as callback messages). */
+  private void deliverFirst(Job job) {
+    if (job.status().finished() && job.callbackUrl().isPresent() && !job.callbackDelivered()
+        && job.callbackAttempts() == 0 && job.status() != Job.Status.CALLBACK_FAILED) {
       deliver(job, 1);
     }
+  }
+
+  /**
+   * Hands the job to the remote endpoint: its input stored (if it came inline), the invocation
+   * recorded on the job, and the first poll queued. A job submitted before (a repeated message) is
+   * not submitted again.
+   */
+  private Job submitRemote(Job job, JsonNode m) {
+    String id = job.id();
+    if (job.remote().isPresent()) {
+      return job;
+    }
+    if (m.hasNonNull("body_base64")) {
+      store.putInput(id, Base64.getDecoder().decode(m.get("body_base64").asText()));
+    }
+    JsonNode r = job.request();
+    String contentType = r.hasNonNull("header_length")
+        ? "application/vnd.sagemaker-triton.binary+json;json-header-size=" + r.get("header_length").asText()
+        : r.path("content_type").asText(HttpResponse.JSON);
+    AsyncEndpoint.Invocation inv;
+    try {
+      inv = remote.invoke(store.inputLocation(id), contentType, id);
+    } catch (AsyncEndpoint.RefusedException e) {
+      return finish(job, false, null, problem("remote-refused", "the endpoint " + remote.name()
+          + " refused the job: " + e.getMessage()), System.nanoTime());
+    }
+    Instant now = clock.instant();
+    ObjectNode rem = Json.MAPPER.createObjectNode().put("endpoint", remote.name())
+        .put("inference_id", inv.inferenceId()).put("output_location", inv.outputLocation())
+        .put("submitted_at", now.toString());
+    if (inv.failureLocation() != null) {
+      rem.put("failure_location", inv.failureLocation());
+    }
+    Job submitted = store.update(id, j -> j.status().finished() || j.remote().isPresent() ? null
+        : j.remote(rem)).orElseThrow();
+    queue.send(pollMessage(id, 1), (int) polling.firstPoll().toSeconds());
+    log.info("job submitted to the remote endpoint", "job_id", id, "endpoint", remote.name(), "output_location",
+        inv.outputLocation());
+    return submitted;
+  }
+
+  /** Looks for the remote answer; finishes the job, or polls again later, or gives up after the wait. */
+  private void poll(String id, int attempt) {
+    Optional<Job> found = store.find(id);
+    if (found.isEmpty()) {
+      log.warn("poll for a job that does not exist; dropped", "job_id", id);
+      return;
+    }
+    Job job = found.get();
+    if (job.status().finished()) {
+      deliverFirst(job);
+      return;
+    }
+    JsonNode rem = job.remote().orElseThrow(() -> new IllegalArgumentException("poll message for job " + id
+        + ", which was never submitted to a remote endpoint"));
+    if (polling == null) {
+      throw new RetryLaterException("job " + id + " waits on the endpoint " + rem.path("endpoint").asText()
+          + ", but this worker has no remote endpoint configured", null);
+    }
+    String endpoint = rem.path("endpoint").asText();
+    Instant submitted = Instant.parse(rem.path("submitted_at").asText());
+    long t0 = System.nanoTime();
+    Optional<byte[]> output = store.readLocation(rem.path("output_location").asText());
+    Job finished;
+    if (output.isPresent()) {
+      finished = finish(job, true, output.get(), null, t0);
+    } else {
+      Optional<byte[]> failure = rem.hasNonNull("failure_location")
+          ? store.readLocation(rem.get("failure_location").asText()) : Optional.empty();
+      if (failure.isPresent()) {
+        finished = finish(job, false, null, problem("remote-inference-failed", "the endpoint " + endpoint
+            + " failed the inference: " + new String(failure.get(), StandardCharsets.UTF_8)), t0);
+      } else if (Duration.between(submitted, clock.instant()).compareTo(polling.maxWait()) >= 0) {
+        finished = finish(job, false, null, problem("remote-timeout", "no answer from the endpoint " + endpoint
+            + " within " + polling.maxWait().toSeconds() + " s at " + rem.path("output_location").asText()), t0);
+      } else {
+        long delay = Math.min(polling.pollCap().toSeconds(), polling.firstPoll().toSeconds() << Math.min(attempt, 20));
+        queue.send(pollMessage(id, attempt + 1), (int) delay);
+        return;
+      }
+    }
+    deliverFirst(finished);
+  }
+
+  private static byte[] pollMessage(String id, int attempt) {
+    return AsyncJobs.bytes(Json.MAPPER.createObjectNode().put("type", "poll").put("job_id", id)
+        .put("attempt", attempt));
+  }
+
+  private static JsonNode problem(String kind, String detail) {
+    return Json.MAPPER.createObjectNode().put("type", "urn:modelfn:problem:" + kind).put("title", kind)
+        .put("status", 502).put("detail", detail);
   }
 
   private Job execute(Job job, JsonNode m, long t0) {
@@ -167,16 +286,21 @@ public final class AsyncJobWorker {
     }
     HttpResponse resp = predict.apply(new HttpRequest("POST", "/v2/models/" + job.modelName() + "/infer", headers,
         Map.of(), body, id));
-    long nanos = System.nanoTime() - t0;
-    Instant done = clock.instant();
     if (resp.status() == 503) {
       throw new RetryLaterException("job " + id + ": the model is not ready: " + resp.bodyText(), null);
     }
     boolean ok = resp.status() == 200;
+    return finish(job, ok, ok ? resp.body() : null, ok ? null : Json.parse(resp.body()), t0);
+  }
+
+  /** Records a job's outcome: the result stored, or the problem; metrics and the log line. */
+  private Job finish(Job job, boolean ok, byte[] result, JsonNode problem, long t0) {
+    String id = job.id();
+    long nanos = System.nanoTime() - t0;
+    Instant done = clock.instant();
     if (ok) {
-      store.putResult(id, resp.body());
+      store.putResult(id, result);
     }
-    JsonNode problem = ok ? null : Json.parse(resp.body());
     Job finished = store.update(id, j -> {
       if (j.status().finished()) {
         return null;
@@ -190,7 +314,7 @@ public final class AsyncJobWorker {
       }
       return j;
     }).orElseThrow();
-    log.info(ok ? "job succeeded" : "job failed", "job_id", id, "status", resp.status(), "run_ms", nanos / 1e6);
+    log.info(ok ? "job succeeded" : "job failed", "job_id", id, "run_ms", nanos / 1e6);
     metrics.entry().metric(ok ? "JobsSucceeded" : "JobsFailed", 1, "Count").millis("JobRunLatency", nanos)
         .property("job_id", id).emit();
     return finished;

@@ -152,6 +152,17 @@ public final class Job {
     return this;
   }
 
+  /** The remote invocation of the job, when an asynchronous endpoint runs it. */
+  public Optional<JsonNode> remote() {
+    JsonNode n = doc.get("remote");
+    return n == null || !n.isObject() ? Optional.empty() : Optional.of(n);
+  }
+
+  Job remote(ObjectNode remote) {
+    doc.set("remote", remote);
+    return this;
+  }
+
   Job error(JsonNode problem) {
     doc.set("error", problem);
     return this;

@@ -131,6 +131,20 @@ public final class JobStore {
         "the input of job " + id + " is missing at s3://" + bucket + "/" + inputKey(id)));
   }
 
+  /** {@code s3://bucket/key} of the job's stored input. */
+  String inputLocation(String id) {
+    return "s3://" + bucket + "/" + inputKey(id);
+  }
+
+  /** The object at an {@code s3://bucket/key} location, if it exists. */
+  Optional<byte[]> readLocation(String location) {
+    if (location == null || !location.startsWith("s3://") || location.indexOf('/', 5) < 6) {
+      throw new IllegalArgumentException("expected an s3://bucket/key location, got '" + location + "'");
+    }
+    int slash = location.indexOf('/', 5);
+    return blobs.get(location.substring(5, slash), location.substring(slash + 1)).map(BlobStore.Blob::bytes);
+  }
+
   void putResult(String id, byte[] body) {
     blobs.put(bucket, resultKey(id), body, "application/json");
   }

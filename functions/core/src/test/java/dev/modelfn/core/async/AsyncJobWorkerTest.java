@@ -130,6 +130,139 @@ class AsyncJobWorkerTest {
         new JsonLogger("test", "ERROR"), new EmfMetrics("modelfn", false, Map.of()));
   }
 
+  /** A remote asynchronous endpoint: records what it was asked, answers later by writing to the store. */
+  static final class RemoteEndpoint implements AsyncEndpoint {
+    final List<String[]> invocations = new ArrayList<>();
+    volatile boolean refuse;
+
+    @Override
+    public String name() {
+      return "fraud-async";
+    }
+
+    @Override
+    public Invocation invoke(String inputLocation, String contentType, String inferenceId) {
+      if (refuse) {
+        throw new RefusedException("ValidationError: the endpoint fraud-async does not exist", null);
+      }
+      invocations.add(new String[] {inputLocation, contentType, inferenceId});
+      return new Invocation("inf-" + inferenceId, "s3://sm-out/fraud-async/" + inferenceId + ".out",
+          "s3://sm-failures/fraud-async/" + inferenceId + "-error.out");
+    }
+  }
+
+  private RemoteEndpoint remote;
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T10:00:00Z"));
+
+  /** The worker with its jobs run on {@link #remote}, on a clock the test moves. */
+  private void buildRemote() {
+    remote = new RemoteEndpoint();
+    CallbackPolicy policy = new CallbackPolicy("127.0.0.0/8", host -> host.equals("hooks.test")
+        ? new InetAddress[] {InetAddress.getByAddress(host, InetAddress.getLoopbackAddress().getAddress())}
+        : InetAddress.getAllByName(host));
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    CallbackSigner signer = new CallbackSigner(SECRET);
+    worker = new AsyncJobWorker(null, store, queue, new CallbackClient(policy,
+        (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), Duration.ofSeconds(2),
+        Duration.ofSeconds(2)), () -> signer, new AsyncJobWorker.Settings(3, Duration.ofSeconds(1),
+        Duration.ofSeconds(4), 1024 * 1024), clock, new Random(7), new JsonLogger("test", "ERROR"),
+        new EmfMetrics("modelfn", false, Map.of()), remote,
+        new AsyncEndpoint.Polling(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void runsAJobOnTheRemoteEndpointAndPollsItsOutputUntilItComes() {
+    buildRemote();
+    String id = id(submitWithCallback(callbackUrl(), null));
+    worker.handle(queue.take());
+
+    // the input went to the store (it came inline) and the endpoint got its location
+    assertThat(blobs.get("data", "jobs/" + id + "/input")).isPresent();
+    assertThat(remote.invocations).hasSize(1);
+    assertThat(remote.invocations.get(0)).containsExactly("s3://data/jobs/" + id + "/input", "application/json", id);
+    JsonNode running = status(id);
+    assertThat(running.get("status").asText()).isEqualTo("running");
+    assertThat(running.path("remote").path("output_location").asText())
+        .isEqualTo("s3://sm-out/fraud-async/" + id + ".out");
+    assertThat(Json.parse(queue.messages.get(0)).get("type").asText()).isEqualTo("poll");
+    assertThat(queue.delays).containsExactly(5);
+
+    // nothing yet: polled again later, each time twice as late up to the cap
+    worker.handle(queue.take());
+    worker.handle(queue.take());
+    assertThat(queue.delays).containsExactly(20);
+    assertThat(deliveries).isEmpty();
+
+    // the endpoint answers: the job succeeds with that answer, and the callback goes out
+    ObjectNode sync = fixtureBody.deepCopy();
+    sync.remove("parameters");
+    byte[] answer = function.apply(new HttpRequest("POST", "/v2/models/fraud/infer",
+        Map.of("content-type", "application/json"), Map.of(), sync.toString().getBytes(StandardCharsets.UTF_8),
+        id)).body();
+    blobs.put("sm-out", "fraud-async/" + id + ".out", answer, "application/json");
+    worker.handle(queue.take());
+    JsonNode done = status(id);
+    assertThat(done.get("status").asText()).isEqualTo("succeeded");
+    assertThat(done.get("result").get("outputs")).isEqualTo(Json.parse(answer).get("outputs"));
+    assertThat(deliveries).hasSize(1);
+    assertThat(Json.parse(deliveries.get(0).getValue()).get("status").asText()).isEqualTo("succeeded");
+    assertThat(queue.messages).isEmpty();
+
+    // a repeated run message submits nothing again
+    worker.handle(AsyncJobs.bytes(Json.MAPPER.createObjectNode().put("type", "run").put("job_id", id)));
+    assertThat(remote.invocations).hasSize(1);
+  }
+
+  @Test
+  void failsTheJobWithTheEndpointsFailureOrAfterTheWait() {
+    buildRemote();
+    String failing = id(submitWithCallback(null, null));
+    worker.handle(queue.take());
+    blobs.put("sm-failures", "fraud-async/" + failing + "-error.out",
+        "model error: input shape [2,15]".getBytes(StandardCharsets.UTF_8), "text/plain");
+    worker.handle(queue.take());
+    JsonNode failed = status(failing);
+    assertThat(failed.get("status").asText()).isEqualTo("failed");
+    assertThat(failed.path("error").path("type").asText()).isEqualTo("urn:modelfn:problem:remote-inference-failed");
+    assertThat(failed.path("error").path("detail").asText()).contains("fraud-async").contains("input shape [2,15]");
+
+    String slow = id(submitWithCallback(null, null));
+    worker.handle(queue.take());
+    now.set(now.get().plus(Duration.ofMinutes(11)));
+    worker.handle(queue.take());
+    JsonNode timedOut = status(slow);
+    assertThat(timedOut.get("status").asText()).isEqualTo("failed");
+    assertThat(timedOut.path("error").path("detail").asText()).contains("within 600 s");
+    assertThat(queue.messages).isEmpty();
+  }
+
+  @Test
+  void failsAJobTheEndpointRefuses() {
+    buildRemote();
+    remote.refuse = true;
+    String id = id(submitWithCallback(null, null));
+    worker.handle(queue.take());
+    JsonNode failed = status(id);
+    assertThat(failed.get("status").asText()).isEqualTo("failed");
+    assertThat(failed.path("error").path("type").asText()).isEqualTo("urn:modelfn:problem:remote-refused");
+    assertThat(queue.messages).isEmpty();
+  }
+
   private static String callbackUrl() {
     return "http://hooks.test:" + receiver.getAddress().getPort() + "/modelfn/jobs";
   }
