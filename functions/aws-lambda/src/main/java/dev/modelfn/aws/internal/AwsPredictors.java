@@ -40,22 +40,15 @@ public final class AwsPredictors {
   }
 
   public static SageMakerRuntimeClient sageMakerClient(Map<String, String> env) {
-    var builder = SageMakerRuntimeClient.builder().httpClient(UrlConnectionHttpClient.create());
-    endpointOverride(env).ifPresent(builder::endpointOverride);
-    return builder.build();
+    return client(SageMakerRuntimeClient.builder(), env);
   }
 
   public static software.amazon.awssdk.services.sqs.SqsClient sqsClient(Map<String, String> env) {
-    var builder = software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
-    endpointOverride(env).ifPresent(builder::endpointOverride);
-    return builder.build();
+    return client(software.amazon.awssdk.services.sqs.SqsClient.builder(), env);
   }
 
   public static software.amazon.awssdk.services.kinesis.KinesisClient kinesisClient(Map<String, String> env) {
-    var builder = software.amazon.awssdk.services.kinesis.KinesisClient.builder()
-        .httpClient(UrlConnectionHttpClient.create());
-    endpointOverride(env).ifPresent(builder::endpointOverride);
-    return builder.build();
+    return client(software.amazon.awssdk.services.kinesis.KinesisClient.builder(), env);
   }
 
   public static S3Client s3Client(Map<String, String> env) {
@@ -65,15 +58,18 @@ public final class AwsPredictors {
   }
 
   public static software.amazon.awssdk.services.lambda.LambdaClient lambdaClient(Map<String, String> env) {
-    var builder = software.amazon.awssdk.services.lambda.LambdaClient.builder()
-        .httpClient(UrlConnectionHttpClient.create());
-    endpointOverride(env).ifPresent(builder::endpointOverride);
-    return builder.build();
+    return client(software.amazon.awssdk.services.lambda.LambdaClient.builder(), env);
   }
 
   public static software.amazon.awssdk.services.codedeploy.CodeDeployClient codeDeployClient(Map<String, String> env) {
-    var builder = software.amazon.awssdk.services.codedeploy.CodeDeployClient.builder()
-        .httpClient(UrlConnectionHttpClient.create());
+    return client(software.amazon.awssdk.services.codedeploy.CodeDeployClient.builder(), env);
+  }
+
+  /** A client with the light HTTP client and the endpoint override, as every function builds them. */
+  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+      & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C client(B builder,
+      Map<String, String> env) {
+    builder.httpClient(UrlConnectionHttpClient.create());
     endpointOverride(env).ifPresent(builder::endpointOverride);
     return builder.build();
   }
