@@ -74,6 +74,7 @@ public final class AsyncInference extends Construct {
     jobs.grantSendMessages(submit);
     Grants.read(submit, dataBucket, props.jobsPrefix);
     Grants.write(submit, dataBucket, props.jobsPrefix);
+    Grants.delete(submit, dataBucket, props.jobsPrefix); // a job, and its idempotency claim, not enqueued
     Grants.list(submit, dataBucket, props.jobsPrefix);
 
     // The worker: jobs in, results out, retries through delayed messages on the same queue.

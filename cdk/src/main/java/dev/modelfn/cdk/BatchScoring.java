@@ -52,6 +52,7 @@ public final class BatchScoring extends Construct {
         NotificationKeyFilter.builder().prefix(props.inputPrefix).build());
     Grants.read(function, dataBucket, props.inputPrefix, "manifests/");
     Grants.write(function, dataBucket, "predictions/", "manifests/", "rejects/");
+    Grants.delete(function, dataBucket, "manifests/"); // a continuation's saved tails, once resumed
     Grants.list(function, dataBucket, props.inputPrefix, "predictions/", "manifests/", "rejects/");
     queue.grantSendMessages(function); // continuations
     alias.addEventSource(SqsEventSource.Builder.create(queue).batchSize(1).reportBatchItemFailures(true).build());

@@ -53,6 +53,15 @@ class AsyncInferenceTest {
   }
 
   @Test
+  void letsTheSubmitSideRemoveAJobItCouldNotEnqueue() {
+    Template t = async();
+    Object delete = Match.objectLike(Map.of("Action", "s3:DeleteObject", "Resource", BatchScoringTest.prefix("jobs/")));
+    t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+        Match.arrayWith(List.of(delete)))), "Roles", List.of(Map.of("Ref",
+            Match.stringLikeRegexp("EndpointFunctionRole.*")))));
+  }
+
+  @Test
   void runsJobsFromTheQueueWithTheSigningSecretFromSecretsManager() {
     Template t = async();
     t.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",

@@ -52,6 +52,7 @@ class BatchScoringTest {
                 prefix("manifests/")))),
             Match.objectLike(Map.of("Action", List.of("s3:PutObject", "s3:AbortMultipartUpload"),
                 "Resource", List.of(prefix("predictions/"), prefix("manifests/"), prefix("rejects/")))),
+            Match.objectLike(Map.of("Action", "s3:DeleteObject", "Resource", prefix("manifests/"))),
             Match.objectLike(Map.of("Action", "s3:ListBucket", "Condition", Map.of("StringLike", Map.of("s3:prefix",
                 List.of("incoming/*", "predictions/*", "manifests/*", "rejects/*")))))))))));
   }

@@ -24,6 +24,11 @@ public final class Grants {
     objects(g, bucket, List.of("s3:PutObject", "s3:AbortMultipartUpload"), prefixes);
   }
 
+  /** {@code s3:DeleteObject} on {@code prefix*}: for functions that remove their own working objects. */
+  public static void delete(IGrantable g, IBucket bucket, String... prefixes) {
+    objects(g, bucket, List.of("s3:DeleteObject"), prefixes);
+  }
+
   /** {@code s3:ListBucket} for the prefixes only, so that a missing key reads as 404, not 403. */
   public static void list(IGrantable g, IBucket bucket, String... prefixes) {
     List<String> keys = new ArrayList<>();
