@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
@@ -18,6 +20,7 @@ import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
 import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -70,6 +73,12 @@ public final class ModelEndpoint extends Construct {
         + ")", HANDLER, props.memoryMb, props.timeoutSeconds, ModelPackage.LATENCY_JVM_OPTIONS, true,
         props.reservedConcurrency, env), true);
 
+    if (props.sageMakerEndpoint != null) {
+      // Requests validated and encoded here, answered by the endpoint: InvokeEndpoint on it only.
+      function.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("sagemaker:InvokeEndpoint"))
+          .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder().service("sagemaker").resource("endpoint")
+              .resourceName(props.sageMakerEndpoint.toLowerCase(java.util.Locale.ROOT)).build()))).build());
+    }
     this.live = Alias.Builder.create(this, "Live").aliasName(LIVE_ALIAS).version(props.release.liveVersion(this))
         .description("the version callers reach").build();
 
@@ -141,6 +150,7 @@ public final class ModelEndpoint extends Construct {
     private double throttleRate = 500;
     private int throttleBurst = 1000;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private String sageMakerEndpoint;
 
     public static Props defaults() {
       return new Props();
@@ -167,6 +177,22 @@ public final class ModelEndpoint extends Construct {
     public Props throttle(double rate, int burst) {
       this.throttleRate = rate;
       this.throttleBurst = burst;
+      return this;
+    }
+
+    /**
+     * Answers from a SageMaker real-time endpoint instead of the in-process model ({@code
+     * MODELFN_PREDICTOR=sagemaker}): requests are still validated against the model's signature here.
+     */
+    public Props sageMakerEndpoint(String endpointName, String inputName) {
+      if (endpointName == null || !endpointName.matches("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")) {
+        throw new IllegalArgumentException("SageMaker endpoint name: expected up to 63 letters, digits and '-', got '"
+            + endpointName + "'");
+      }
+      this.sageMakerEndpoint = endpointName;
+      environment.put(EnvVars.PREDICTOR, "sagemaker");
+      environment.put(EnvVars.SAGEMAKER_ENDPOINT, endpointName);
+      environment.put(EnvVars.SAGEMAKER_INPUT_NAME, inputName == null ? "input" : inputName);
       return this;
     }
 

@@ -100,6 +100,22 @@ class ModelEndpointTest {
   }
 
   @Test
+  void forwardsToASageMakerEndpointWithInvokeOnItOnly() {
+    Stack stack = TestApps.stack();
+    new ModelEndpoint(stack, "Endpoint", TestApps.modelPackage(stack), ModelEndpoint.Props.defaults()
+        .sageMakerEndpoint("fraud-rt", "input"));
+    Template t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", ModelEndpoint.HANDLER,
+        "Environment", Map.of("Variables", Match.objectLike(Map.of("MODELFN_PREDICTOR", "sagemaker",
+            "MODELFN_SAGEMAKER_ENDPOINT", "fraud-rt", "MODELFN_SAGEMAKER_INPUT_NAME", "input")))));
+    Object invoke = Match.objectLike(Map.of("Action", "sagemaker:InvokeEndpoint", "Resource", Map.of("Fn::Join",
+        List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+            ":sagemaker:eu-west-1:123456789012:endpoint/fraud-rt")))));
+    t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+        Match.arrayWith(List.of(invoke))))));
+  }
+
+  @Test
   void refusesEnvironmentVariablesTheFunctionsDoNotRead() {
     assertThatThrownBy(() -> ModelEndpoint.Props.defaults().environment("MODELFN_MAX_INSTANCE", "5"))
         .hasMessageContaining("MODELFN_MAX_INSTANCE is not one modelfn reads");
