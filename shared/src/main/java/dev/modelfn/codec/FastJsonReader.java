@@ -219,10 +219,7 @@ final class FastJsonReader {
     byte[] bytes = b;
     int i = start;
     // Eight bytes at a time while none of them is a quote, a backslash, a control byte or non-ASCII.
-    int last = bytes.length - Long.BYTES;
-    while (i <= last && plainAscii((long) LONGS.get(bytes, i))) {
-      i += Long.BYTES;
-    }
+    i = PlainAscii.run(bytes, i);
     byte c;
     while ((c = bytes[i]) >= 0x20 && c != '"' && c != '\\') { // bytes >= 0x80 are negative
       i++;
@@ -239,24 +236,6 @@ final class FastJsonReader {
    * (a request body embedded in an event is one long string of short runs between escapes), which
    * widens to UTF-16 only when a character needs it.
    */
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGH = 0x8080808080808080L;
-
-  /**
-   * True when none of the eight bytes in {@code w} is {@code "}, {@code \\}, below 0x20 or above
-   * 0x7f (SWAR: a byte equal to {@code k} becomes zero after XOR with {@code k}, and subtracting one
-   * from a zero byte sets its high bit; any false alarm only sends the word to the byte loop).
-   */
-  static boolean plainAscii(long w) {
-    long quote = w ^ (ONES * '"');
-    long backslash = w ^ (ONES * '\\');
-    long control = w - ONES * 0x20; // borrows set the high bit of bytes below 0x20
-    long found = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | control | w;
-    return (found & HIGH) == 0;
-  }
-
   private String slowString(int start) {
     int n = 0;
     int i = start;

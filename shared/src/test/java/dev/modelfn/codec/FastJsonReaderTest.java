@@ -69,7 +69,7 @@ class FastJsonReaderTest {
         plain &= c >= 0x20 && c != '"' && c != '\\';
         w |= (c & 0xffL) << (8 * k);
       }
-      assertThat(FastJsonReader.plainAscii(w)).as(Long.toHexString(w)).isEqualTo(plain);
+      assertThat(PlainAscii.word(w)).as(Long.toHexString(w)).isEqualTo(plain);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.modelfn.aws.internal;
 
+import dev.modelfn.codec.PlainAscii;
 import dev.modelfn.core.stream.SourceRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.util.Optional;
  * are scanned eight bytes at a time and the base64 data of each record is decoded where it lies in
  * the event. A Kinesis batch of 500 records is ~400 KB of JSON, most of it base64; the tree and a
  * String for each payload cost about half as much as decoding the records themselves.
+ *
+ * <p>Strings are skipped with {@link PlainAscii}, as the project's JSON reader does.
  *
  * <p>It reads exactly what Lambda sends for Kinesis: a {@code Records} array of objects whose
  * {@code eventSource} is {@code aws:kinesis}, with {@code eventID} and a {@code kinesis} object
@@ -32,10 +35,6 @@ public final class KinesisEventScanner {
   private static final byte[] ARRIVAL = ascii("approximateArrivalTimestamp");
   private static final byte[] AWS_KINESIS = ascii("aws:kinesis");
   private static final int MAX_DEPTH = 64;
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGH = 0x8080808080808080L;
 
   private final byte[] b;
   private int i;
@@ -177,69 +176,36 @@ public final class KinesisEventScanner {
 
   private void key() {
     ws();
-    string();
+    string(false);
     ws();
     expect(':');
-  }
-
-  /**
-   * True when none of the eight bytes in {@code w} is {@code "}, {@code \\}, below 0x20 or above
-   * 0x7f (SWAR; a false alarm only sends the word to the byte loop), as in the project's JSON reader.
-   */
-  static boolean plainAscii(long w) {
-    long quote = w ^ (ONES * '"');
-    long backslash = w ^ (ONES * '\\');
-    long control = w - ONES * 0x20;
-    long found = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | control | w;
-    return (found & HIGH) == 0;
-  }
-
-  private int plainRun(int p) {
-    int limit = b.length - 8;
-    while (p <= limit && plainAscii((long) LONGS.get(b, p))) {
-      p += 8;
-    }
-    return p;
   }
 
   /** A string without escapes or non-ASCII bytes (what AWS writes for ids, sources and base64). */
   private void plainString() {
     ws();
-    if (b[i] != '"') {
-      throw UNREADABLE;
-    }
-    int p = plainRun(i + 1);
-    while (true) {
-      byte c = b[p];
-      if (c == '"') {
-        break;
-      }
-      if (c == '\\' || c < 0x20) {
-        throw UNREADABLE;
-      }
-      p++;
-    }
-    start = i + 1;
-    end = p;
-    i = p + 1;
+    string(true);
   }
 
-  /** Any string; its span includes escapes as written (keys compared with it are plain words). */
-  private void string() {
+  /**
+   * A string: its span, escapes included as written (keys compared with it are plain words); with
+   * {@code plain}, an escape or a non-ASCII byte makes the event unreadable here.
+   */
+  private void string(boolean plain) {
     if (b[i] != '"') {
       throw UNREADABLE;
     }
-    int p = plainRun(i + 1);
+    int p = PlainAscii.run(b, i + 1);
     while (true) {
       byte c = b[p];
       if (c == '"') {
         break;
       }
-      if (c == '\\') {
+      if (c == '\\' && !plain) {
         p += 2;
         continue;
       }
-      if (c >= 0 && c < 0x20) {
+      if (c == '\\' || (c < 0x20 && (plain || c >= 0))) { // negative: non-ASCII, allowed in other strings
         throw UNREADABLE;
       }
       p++;
@@ -298,7 +264,7 @@ public final class KinesisEventScanner {
     ws();
     byte c = b[i];
     switch (c) {
-      case '"' -> string();
+      case '"' -> string(false);
       case '{' -> {
         i++;
         if (!close('}')) {

@@ -140,12 +140,7 @@ public final class AsyncJobWorker {
           if (attempt < 1) {
             throw new IllegalArgumentException("callback message for job " + id + " has no attempt number");
           }
-          Optional<Job> job = store.find(id);
-          if (job.isEmpty()) {
-            log.warn("callback for a job that does not exist; dropped", "job_id", id);
-            return;
-          }
-          deliver(job.get(), attempt);
+          existing(id, "callback").ifPresent(job -> deliver(job, attempt));
         }
         default -> throw new IllegalArgumentException("job message type '" + type + "' is not run, poll or callback");
       }
@@ -156,10 +151,18 @@ public final class AsyncJobWorker {
     }
   }
 
-  private void run(String id, JsonNode m) {
+  /** The job a message is about; a message for a job that does not exist is logged and dropped. */
+  private Optional<Job> existing(String id, String message) {
     Optional<Job> found = store.find(id);
     if (found.isEmpty()) {
-      log.warn("run message for a job that does not exist; dropped", "job_id", id);
+      log.warn(message + " for a job that does not exist; dropped", "job_id", id);
+    }
+    return found;
+  }
+
+  private void run(String id, JsonNode m) {
+    Optional<Job> found = existing(id, "run message");
+    if (found.isEmpty()) {
       return;
     }
     Job job = found.get();
@@ -223,9 +226,8 @@ public final class AsyncJobWorker {
 
   /** Looks for the remote answer; finishes the job, or polls again later, or gives up after the wait. */
   private void poll(String id, int attempt) {
-    Optional<Job> found = store.find(id);
+    Optional<Job> found = existing(id, "poll");
     if (found.isEmpty()) {
-      log.warn("poll for a job that does not exist; dropped", "job_id", id);
       return;
     }
     Job job = found.get();
