@@ -43,7 +43,7 @@ class BenchmarksIT {
   @Test
   void batchBenchmarkMeasuresThroughputAndMemoryOnTheLocalCloud() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BatchBenchmark.Figures f = BatchBenchmark.run(HOME, 3_000, java.util.List.of(1_000L, 3_000L),
+    BatchBenchmark.Figures f = BatchBenchmark.run(HOME, 3_000, 2, java.util.List.of(1_000L, 3_000L),
         new PrintStream(out, true, StandardCharsets.UTF_8));
     assertThat(f.baselineRowsPerSecond()).isPositive();
     assertThat(f.endToEndRowsPerSecond()).isPositive();

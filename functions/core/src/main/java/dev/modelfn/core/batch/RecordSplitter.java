@@ -61,49 +61,43 @@ final class RecordSplitter {
       startLine = line;
       length = 0;
       boolean inQuotes = false;
-      boolean fieldStart = true; // a quote opens a quoted field only at its start (or escapes one: "")
-      boolean justClosed = false;
+      boolean justClosed = false; // the last byte closed a quoted field (a quote right after it escapes one: "")
       boolean ended = false;
       while (!ended) {
         if (!fill()) {
           break;
         }
-        // copy the run up to the next byte that matters in one go
-        int run = pos;
-        while (run < len && buf[run] != '\n' && buf[run] != '"' && buf[run] != ',') {
-          run++;
-        }
+        // copy the run up to the next byte that matters (a line feed, or a quote in CSV) in one go
+        int run = quotes ? LineScan.lineFeedOrQuote(buf, pos, len) : LineScan.lineFeed(buf, pos, len);
         if (run > pos) {
           appendRun(pos, run - pos);
-          fieldStart = false;
           justClosed = false;
           pos = run;
           continue;
         }
         byte c = buf[pos++];
-        if (c == '"' && quotes) {
+        if (c == '"') {
           if (inQuotes) {
             inQuotes = false;
             justClosed = true;
-          } else if (fieldStart || justClosed) {
+          } else if (length == 0 || bytes[length - 1] == ',' || justClosed) {
+            // a quote opens a quoted field only at the field's start (a comma before it is outside
+            // quotes, or it would still be in them), or escapes one right after a closing quote
             inQuotes = true;
             justClosed = false;
           } else {
             justClosed = false; // a stray quote inside an unquoted field is a character
           }
-          fieldStart = false;
-        } else {
-          if (c == '\n') {
-            line++;
-            if (!inQuotes) {
-              ended = true;
-              continue;
-            }
-          }
-          fieldStart = c == ',' && !inQuotes;
+          append(c);
+        } else { // a line feed
+          line++;
           justClosed = false;
+          if (inQuotes) {
+            append(c);
+          } else {
+            ended = true;
+          }
         }
-        append(c);
       }
       if (length > 0 && bytes[length - 1] == '\r') {
         length--;

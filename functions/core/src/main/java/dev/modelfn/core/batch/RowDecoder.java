@@ -52,14 +52,101 @@ abstract class RowDecoder {
     return sig.featureNames().isEmpty() ? (int) spec.shape().get(1).longValue() : sig.featureNames().size();
   }
 
-  private static final class Csv extends RowDecoder {
+  static final class Csv extends RowDecoder {
     private final CsvCodec.ColumnMapping mapping;
     private final List<String> names;
+
+    /** For each field of a record, the feature it feeds, or -1 for a column the model does not use. */
+    private final int[] featureOf;
+    /** Whether the one-pass reading applies (each column feeds at most one feature). */
+    private final boolean plain;
 
     Csv(ModelSignature sig, CsvCodec.ColumnMapping mapping) {
       super(mapping.sourceColumn().length);
       this.mapping = mapping;
       this.names = sig.featureNames();
+      this.featureOf = new int[mapping.width()];
+      java.util.Arrays.fill(featureOf, -1);
+      boolean distinct = true;
+      for (int c = 0; c < width; c++) {
+        distinct &= featureOf[mapping.sourceColumn()[c]] < 0;
+        featureOf[mapping.sourceColumn()[c]] = c;
+      }
+      this.plain = distinct;
+    }
+
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * The common record in one pass: unquoted plain decimals (as {@link Decimals} reads them: up
+     * to 15 significant digits, no exponent) in exactly the expected number of fields. False for
+     * anything else, which {@link #decode} then reads field by field with its precise errors;
+     * {@code dest} may then hold part of this record.
+     */
+    private boolean decodePlain(byte[] record, int length, float[] dest, int at) {
+      int fields = featureOf.length;
+      int f = 0;
+      int i = 0;
+      while (true) {
+        if (f == fields) {
+          return false; // more fields than expected
+        }
+        int c = featureOf[f];
+        if (c < 0) {
+          while (i < length && record[i] != ',') {
+            if (record[i] == '"') {
+              return false;
+            }
+            i++;
+          }
+        } else {
+          while (i < length && (record[i] == ' ' || record[i] == '\t')) {
+            i++;
+          }
+          boolean negative = false;
+          if (i < length && (record[i] == '-' || record[i] == '+')) {
+            negative = record[i] == '-';
+            i++;
+          }
+          long mantissa = 0;
+          int digits = 0;
+          int fraction = -1;
+          boolean any = false;
+          for (; i < length; i++) {
+            int d = record[i] - '0';
+            if (d >= 0 && d <= 9) {
+              any = true;
+              if (mantissa != 0 || d != 0) {
+                if (++digits > 15) {
+                  return false;
+                }
+                mantissa = mantissa * 10 + d;
+              }
+              if (fraction >= 0) {
+                fraction++;
+              }
+            } else if (record[i] == '.' && fraction < 0) {
+              fraction = 0;
+            } else {
+              break;
+            }
+          }
+          while (i < length && (record[i] == ' ' || record[i] == '\t')) {
+            i++;
+          }
+          if (!any || fraction >= POW10.length || (i < length && record[i] != ',')) {
+            return false;
+          }
+          double v = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+          dest[at + c] = (float) (negative ? -v : v);
+        }
+        f++;
+        if (i == length) {
+          return f == fields;
+        }
+        i++; // the comma
+      }
     }
 
     /** Field boundaries of the current record, reused. */
@@ -68,6 +155,13 @@ abstract class RowDecoder {
 
     @Override
     void decode(byte[] record, int length, float[] dest, int at) {
+      if (!plain || !decodePlain(record, length, dest, at)) {
+        decodeFields(record, length, dest, at);
+      }
+    }
+
+    /** Field by field: the boundaries first, then each mapped cell, with the error for the first bad one. */
+    void decodeFields(byte[] record, int length, float[] dest, int at) {
       int fields = 0;
       boolean quoted = false;
       int start = 0;

@@ -282,15 +282,14 @@ public final class ScoreObjectFunction {
     Reader reader = new Reader(req, etag, inFormat, from, header, headerRead, width, queue, stop);
     IO.execute(reader);
 
-    Predictions predictions = new Predictions(predictor.metadata().signature());
     long rowsIn = from.rowsIn();
     long rowsOut = from.rowsOut();
     long rejected = from.rejected();
     PartWriter.Covered at = from;
     long waitingForInput = 0;
-    ClassifierCsv classifierCsv = new ClassifierCsv(predictor.metadata().signature().labels());
+    Emitter emitter = new Emitter(predictor.metadata().signature(), spec, width, outFormat, out, rej,
+        resumed && progress.outputHeaderWritten());
     boolean continued = false;
-    boolean csvHeaderWritten = resumed && progress.outputHeaderWritten();
     try {
       while (true) {
         long w0 = System.nanoTime();
@@ -299,43 +298,7 @@ public final class ScoreObjectFunction {
         if (b.error != null) {
           throw b.error;
         }
-        InferenceResult result = null;
-        if (b.n > 0) {
-          Tensor input = new Tensor(spec.name(), ElementType.FP32, new long[] {b.n, width},
-              b.n * width == b.x.length ? b.x : java.util.Arrays.copyOf(b.x, b.n * width));
-          result = predictor.infer(InferenceRequest.of(input));
-        }
-        Optional<Tensor> scores = result == null ? Optional.empty() : predictions.classScores(result);
-        // output and rejects in row order
-        int r = 0;
-        int j = 0;
-        StringBuilder sb = new StringBuilder(128);
-        while (r < b.n || j < b.rejects.size()) {
-          long scoredRow = r < b.n ? b.rows[r] : Long.MAX_VALUE;
-          long rejectRow = j < b.rejects.size() ? Long.parseLong(b.rejects.get(j)[0]) : Long.MAX_VALUE;
-          if (scoredRow < rejectRow) {
-            if (outFormat == InputFormat.CSV && !csvHeaderWritten) {
-              csvHeaderWritten = true;
-              byte[] h = ("row," + String.join(",", predictions.csvHeader(result, predictions.classScores(result)))
-                  + "\n").getBytes(StandardCharsets.UTF_8);
-              out.write(h, 0, h.length);
-            }
-            if (outFormat == InputFormat.CSV && scores.isPresent()) {
-              classifierCsv.encode(scoredRow, scores.get(), r, out); // the common case, straight to bytes
-            } else {
-              sb.setLength(0);
-              encodeRow(sb, outFormat, predictions, result, scores, r, scoredRow);
-              byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-              out.write(bytes, 0, bytes.length);
-            }
-            r++;
-          } else {
-            String[] x = b.rejects.get(j);
-            byte[] bytes = rejectLine(x).getBytes(StandardCharsets.UTF_8);
-            rej.write(bytes, 0, bytes.length);
-            j++;
-          }
-        }
+        emitter.scoreAndWrite(b);
         rowsIn += b.n + b.rejects.size();
         rowsOut += b.n;
         rejected += b.rejects.size();
@@ -369,6 +332,7 @@ public final class ScoreObjectFunction {
       stop.set(true);
       queue.clear();
     }
+    boolean csvHeaderWritten = emitter.csvHeaderWritten;
     if (continued) {
       return handOver(req, claim, manifestKey, reader, out, rej, at, csvHeaderWritten, tailBase, t0);
     }
@@ -529,6 +493,76 @@ public final class ScoreObjectFunction {
     sb.append(bytes.toString(StandardCharsets.UTF_8)).append('\n');
   }
 
+  /**
+   * Scores a micro-batch and writes its predictions and rejects in row order. Its own small
+   * methods, called once per batch, so that the JIT compiles the per-batch path while the first
+   * object is scored rather than as one large method later.
+   */
+  private final class Emitter {
+    private final Predictions predictions;
+    private final TensorSpec spec;
+    private final int width;
+    private final InputFormat outFormat;
+    private final PartWriter out;
+    private final PartWriter rej;
+    private final ClassifierCsv classifierCsv;
+    private final StringBuilder sb = new StringBuilder(128);
+    boolean csvHeaderWritten;
+
+    Emitter(dev.modelfn.model.ModelSignature sig, TensorSpec spec, int width, InputFormat outFormat, PartWriter out,
+        PartWriter rej, boolean csvHeaderWritten) {
+      this.predictions = new Predictions(sig);
+      this.spec = spec;
+      this.width = width;
+      this.outFormat = outFormat;
+      this.out = out;
+      this.rej = rej;
+      this.classifierCsv = new ClassifierCsv(sig.labels());
+      this.csvHeaderWritten = csvHeaderWritten;
+    }
+
+    void scoreAndWrite(Batch b) {
+      InferenceResult result = null;
+      if (b.n > 0) {
+        Tensor input = new Tensor(spec.name(), ElementType.FP32, new long[] {b.n, width},
+            b.n * width == b.x.length ? b.x : java.util.Arrays.copyOf(b.x, b.n * width));
+        result = predictor.infer(InferenceRequest.of(input));
+      }
+      Optional<Tensor> scores = result == null ? Optional.empty() : predictions.classScores(result);
+      int r = 0;
+      int j = 0;
+      while (r < b.n || j < b.rejects.size()) {
+        long scoredRow = r < b.n ? b.rows[r] : Long.MAX_VALUE;
+        long rejectRow = j < b.rejects.size() ? Long.parseLong(b.rejects.get(j)[0]) : Long.MAX_VALUE;
+        if (scoredRow < rejectRow) {
+          writePrediction(result, scores, r, scoredRow);
+          r++;
+        } else {
+          byte[] bytes = rejectLine(b.rejects.get(j)).getBytes(StandardCharsets.UTF_8);
+          rej.write(bytes, 0, bytes.length);
+          j++;
+        }
+      }
+    }
+
+    private void writePrediction(InferenceResult result, Optional<Tensor> scores, int r, long row) {
+      if (outFormat == InputFormat.CSV && !csvHeaderWritten) {
+        csvHeaderWritten = true;
+        byte[] h = ("row," + String.join(",", predictions.csvHeader(result, predictions.classScores(result))) + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+        out.write(h, 0, h.length);
+      }
+      if (outFormat == InputFormat.CSV && scores.isPresent()) {
+        classifierCsv.encode(row, scores.get(), r, out); // the common case, straight to bytes
+      } else {
+        sb.setLength(0);
+        encodeRow(sb, outFormat, predictions, result, scores, r, row);
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        out.write(bytes, 0, bytes.length);
+      }
+    }
+  }
+
   /** A classifier's CSV line, {@code row,label,p_...}, written as bytes with no String per row. */
   private static final class ClassifierCsv {
     private final byte[][] labels;
@@ -643,18 +677,7 @@ public final class ScoreObjectFunction {
             decoder = RowDecoder.csv(predictor.metadata().signature(), mapping);
           }
           row++;
-          try {
-            decoder.decode(split.bytes, split.length, b.x, b.n * width);
-            b.rows[b.n] = row;
-            b.n++;
-          } catch (InvalidInputException e) {
-            b.rejects.add(new String[] {Long.toString(row), Long.toString(split.startLine), raw(split),
-                reason(e)});
-          }
-          b.lastRow = row;
-          b.nextOffset = split.nextOffset;
-          b.nextLine = split.nextLine;
-          if (b.n == settings.batchRows() || b.rejects.size() >= settings.batchRows()) {
+          if (add(b, decoder, split, row)) {
             put(b);
             b = new Batch(settings.batchRows(), width);
             b.lastRow = -1;
@@ -677,6 +700,21 @@ public final class ScoreObjectFunction {
             + e.getMessage(), e);
         put(failed);
       }
+    }
+
+    /** Decodes the current record into the batch (or its rejects); true when the batch is full. */
+    private boolean add(Batch b, RowDecoder decoder, RecordSplitter split, long row) {
+      try {
+        decoder.decode(split.bytes, split.length, b.x, b.n * width);
+        b.rows[b.n] = row;
+        b.n++;
+      } catch (InvalidInputException e) {
+        b.rejects.add(new String[] {Long.toString(row), Long.toString(split.startLine), raw(split), reason(e)});
+      }
+      b.lastRow = row;
+      b.nextOffset = split.nextOffset;
+      b.nextLine = split.nextLine;
+      return b.n == settings.batchRows() || b.rejects.size() >= settings.batchRows();
     }
 
     private CsvCodec.ColumnMapping mapping(List<String> first) {

@@ -69,4 +69,107 @@ class RecordSplitterTest {
     assertThat(split(trickle, false, 0, 1)).isEqualTo(split(text, false));
     assertThat(split(text, false)).extracting(Rec::text).containsExactly("{\"a\":\"x\\\"y\"}", "{\"a\":2}");
   }
+
+  /** The splitting rules byte by byte, as the reference the run-copying splitter must agree with. */
+  private static List<Rec> reference(byte[] b, boolean csv) {
+    List<Rec> out = new ArrayList<>();
+    int pos = b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF ? 3 : 0;
+    long line = 1;
+    while (pos < b.length) {
+      int start = pos;
+      long startLine = line;
+      StringBuilder rec = new StringBuilder();
+      boolean inQuotes = false;
+      boolean fieldStart = true;
+      boolean justClosed = false;
+      while (pos < b.length) {
+        char c = (char) (b[pos++] & 0xff);
+        if (c == '"' && csv) {
+          if (inQuotes) {
+            inQuotes = false;
+            justClosed = true;
+          } else if (fieldStart || justClosed) {
+            inQuotes = true;
+            justClosed = false;
+          } else {
+            justClosed = false;
+          }
+          fieldStart = false;
+        } else {
+          if (c == '\n') {
+            line++;
+            if (!inQuotes) {
+              break;
+            }
+          }
+          fieldStart = c == ',' && !inQuotes;
+          justClosed = false;
+        }
+        rec.append(c);
+      }
+      String text = rec.toString();
+      if (text.endsWith("\r")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      if (!text.chars().allMatch(ch -> ch == ' ' || ch == '\t' || ch == '\r')) { // blank lines are not records
+        out.add(new Rec(text, start, startLine, pos));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void agreesWithTheByteByByteRulesOnGeneratedInputAndAnyReadSizes() throws IOException {
+    java.util.Random rnd = new java.util.Random(20261201L);
+    String alphabet = "ab1.,,\"\"\n\r \t";
+    for (int round = 0; round < 3000; round++) {
+      StringBuilder sb = new StringBuilder();
+      int n = rnd.nextInt(120);
+      for (int i = 0; i < n; i++) {
+        sb.append(rnd.nextInt(8) == 0 ? alphabet.charAt(rnd.nextInt(alphabet.length())) : "0123456789,"
+            .charAt(rnd.nextInt(11)));
+      }
+      byte[] b = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+      int chunk = 1 + rnd.nextInt(20);
+      for (boolean csv : new boolean[] {true, false}) {
+        InputStream in = new ByteArrayInputStream(b) {
+          @Override
+          public synchronized int read(byte[] buf, int off, int len) {
+            return super.read(buf, off, Math.min(len, chunk));
+          }
+        };
+        RecordSplitter s = new RecordSplitter(in, csv, 0, 1);
+        List<Rec> got = new ArrayList<>();
+        while (s.next()) {
+          got.add(new Rec(new String(s.bytes, 0, s.length, StandardCharsets.ISO_8859_1), s.offset, s.startLine,
+              s.nextOffset));
+        }
+        assertThat(got).as("csv=%s chunk=%d input=%s", csv, chunk, sb).isEqualTo(reference(b, csv));
+      }
+    }
+  }
+
+  @Test
+  void lineScanFindsTheFirstLineFeedOrQuoteAtEveryAlignment() {
+    java.util.Random rnd = new java.util.Random(7);
+    for (int round = 0; round < 2000; round++) {
+      byte[] b = new byte[rnd.nextInt(40)];
+      for (int i = 0; i < b.length; i++) {
+        int k = rnd.nextInt(30);
+        b[i] = (byte) (k == 0 ? '\n' : k == 1 ? '"' : k == 2 ? 0x8a : k == 3 ? 0xa2 : k == 4 ? 0 : 'a' + k);
+      }
+      for (int from = 0; from <= b.length; from++) {
+        int lf = from;
+        while (lf < b.length && b[lf] != '\n') {
+          lf++;
+        }
+        int lq = from;
+        while (lq < b.length && b[lq] != '\n' && b[lq] != '"') {
+          lq++;
+        }
+        assertThat(LineScan.lineFeed(b, from, b.length)).isEqualTo(lf);
+        assertThat(LineScan.lineFeedOrQuote(b, from, b.length)).isEqualTo(lq);
+      }
+    }
+  }
 }
