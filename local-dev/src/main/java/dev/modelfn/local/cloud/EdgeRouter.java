@@ -53,6 +53,18 @@ public final class EdgeRouter implements AutoCloseable {
   private final Consumer<String> log;
   private final Consumer<S3Write> s3Writes;
   private final ExecutorService pool;
+  /**
+   * Sends S3 event notifications, one at a time in the order of the writes, off the connection
+   * that made the write. On that connection's thread, a notification's own request (to SQS,
+   * through this edge) could be handed the very kept-alive connection the write just answered on
+   * (clients in one JVM share their idle connections) and wait for a thread that is busy sending
+   * it; and S3 delivers its notifications asynchronously too.
+   */
+  private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "edge-s3-events");
+    t.setDaemon(true);
+    return t;
+  });
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -225,13 +237,13 @@ public final class EdgeRouter implements AutoCloseable {
     }
     out.flush();
     if (service.get().equals("s3") && resp.status() / 100 == 2) {
-      s3Write(req, sourceIp).ifPresent(w -> {
+      s3Write(req, sourceIp).ifPresent(w -> notifier.execute(() -> {
         try {
           s3Writes.accept(w);
         } catch (RuntimeException e) {
           log.accept("edge: S3 notification for s3://" + w.bucket() + "/" + w.key() + " failed: " + e);
         }
-      });
+      }));
     }
     // A refused 100-continue leaves an unsent body on the client connection: close it.
     return bodySent && !req.wantsClose() && !resp.wantsClose() && (noBody || framed);
@@ -341,5 +353,6 @@ public final class EdgeRouter implements AutoCloseable {
     }
     open.forEach(EdgeRouter::closeQuietly);
     pool.shutdownNow();
+    notifier.shutdownNow();
   }
 }

@@ -100,7 +100,13 @@ public final class LocalCloud implements AutoCloseable {
           deleteTree(root);
         }
         Files.createDirectories(root);
-        specs.add(Servers.s3(options.home(), java, ports.get("s3"), root, options.dataDir() != null, logs));
+        // S3Mock stages every upload in a temporary file and then moves it into its store: beside
+        // the store, that move is a rename (not a copy through another disk), and what a stopped
+        // run left there is cleared here
+        Path staging = root.resolveSibling("s3-staging");
+        deleteTree(staging);
+        Files.createDirectories(staging);
+        specs.add(Servers.s3(options.home(), java, ports.get("s3"), root, staging, options.dataDir() != null, logs));
       }
       if (ports.containsKey("sqs")) {
         specs.add(Servers.sqs(options.home(), java, ports.get("sqs"), edgeUrl, logs));

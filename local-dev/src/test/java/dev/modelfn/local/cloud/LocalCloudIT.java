@@ -109,6 +109,25 @@ class LocalCloudIT {
     assertThat(receive(url, 1, 2)).as("objects outside the prefix or suffix are not announced").isEmpty();
   }
 
+  /**
+   * A put from a client in the edge's own JVM, then no request for a while: its notification must
+   * not wait for that client's idle connection (clients in one JVM share them), which the edge
+   * only reads again once the write's exchange is over.
+   */
+  @Test
+  void aPutIsAnnouncedPromptlyWhenItsClientGoesQuiet() throws Exception {
+    String url = cloud.queueUrl("objects");
+    long t0 = System.nanoTime();
+    s3.putObject(r -> r.bucket("test-data").key("incoming/quiet.csv"), RequestBody.fromString("a,b\n1,2\n"));
+    Thread.sleep(1_000);
+    List<Message> got = receive(url, 1, 10);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertThat(got).hasSize(1);
+    assertThat(JSON.readTree(got.get(0).body()).at("/Records/0/s3/object/key").asText()).isEqualTo("incoming/quiet.csv");
+    assertThat(seconds).as("seconds from the put to its notification").isLessThan(8);
+    sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(got.get(0).receiptHandle()));
+  }
+
   @Test
   void messagesMoveToTheDeadLetterQueueAfterMaxReceives() throws Exception {
     String url = cloud.queueUrl("work");

@@ -578,25 +578,33 @@ public final class ScoreObjectFunction {
       float[] p = (float[]) scores.data();
       int k = labels.length;
       n = 0;
-      ascii(Long.toString(row));
-      put((byte) ',');
+      ensure(20 + 1);
+      n = digits(row, line, n);
+      line[n++] = ',';
       byte[] label = labels[Predictions.argmax(scores, r)];
       ensure(label.length);
       System.arraycopy(label, 0, line, n, label.length);
       n += label.length;
       for (int j = 0; j < k; j++) {
-        put((byte) ',');
-        ascii(com.fasterxml.jackson.core.io.NumberOutput.toString(p[r * k + j], true));
+        ensure(1 + dev.modelfn.codec.FloatText.MAX_LENGTH);
+        line[n++] = ',';
+        n = dev.modelfn.codec.FloatText.write(p[r * k + j], line, n);
       }
       put((byte) '\n');
       out.write(line, 0, n);
     }
 
-    private void ascii(String s) {
-      ensure(s.length());
-      for (int i = 0; i < s.length(); i++) {
-        line[n++] = (byte) s.charAt(i);
+    /** The decimal digits of a row number (not negative) at {@code b[at]}; returns the end. */
+    private static int digits(long v, byte[] b, int at) {
+      int len = 1;
+      for (long x = v; x >= 10; x /= 10) {
+        len++;
       }
+      for (int i = at + len - 1; i >= at; i--) {
+        b[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      return at + len;
     }
 
     private void put(byte b) {

@@ -239,12 +239,9 @@ public final class ScoreRecordsFunction {
       n = put(b, n, label);
       n = put(b, n, openProbabilities);
       for (int j = 0; j < k; j++) {
-        String v = com.fasterxml.jackson.core.io.NumberOutput.toString(s[i * k + j], true);
-        b = room(b, n, probNames[j].length + v.length());
+        b = room(b, n, probNames[j].length + dev.modelfn.codec.FloatText.MAX_LENGTH);
         n = put(b, n, probNames[j]);
-        for (int c = 0; c < v.length(); c++) {
-          b[n++] = (byte) v.charAt(c); // digits, '.', '-', 'E': ASCII
-        }
+        n = dev.modelfn.codec.FloatText.write(s[i * k + j], b, n); // the same text as Jackson's, without a String
       }
       n = put(b = room(b, n, close.length), n, close);
       items.add(new PredictionSink.Item(r.id(), java.util.Arrays.copyOf(b, n)));
