@@ -13,7 +13,8 @@ import java.math.BigInteger;
  * at most a couple of integers fall inside it, with one 64-bit multiplication per bound (rounded
  * to odd, so that comparisons with the interval's ends stay exact); the candidates are the
  * multiple of ten inside it, else the integer closest to the value. The powers of ten are
- * computed exactly when the class loads.
+ * computed exactly when the class loads. Checked against Jackson's writer on all 2^32 floats once
+ * (no difference); the tests compare millions of them.
  */
 public final class FloatText {
   /** Bytes a float can take: {@code -1.2345678E-38}. */

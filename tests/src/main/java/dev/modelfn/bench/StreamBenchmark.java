@@ -69,12 +69,17 @@ public final class StreamBenchmark {
         }
         byte[] payload = row.toString().getBytes(StandardCharsets.UTF_8);
         payloads.add(payload);
+        // the shape Lambda delivers (as events/stream/kinesis-records.json): arrival times in seconds
+        // with milliseconds, the event id made of the shard and the sequence number, the ARNs
         ObjectNode r = recs.addObject();
-        r.putObject("kinesis").put("kinesisSchemaVersion", "1.0").put("partitionKey", "k" + i)
-            .put("sequenceNumber", String.format("4968051802193577488581423412120696%020d", i))
-            .put("data", Base64.getEncoder().encodeToString(payload)).put("approximateArrivalTimestamp", 1.7e9);
-        r.put("eventSource", "aws:kinesis").put("eventVersion", "1.0").put("eventID", "shardId-000000000000:" + i)
-            .put("eventName", "aws:kinesis:record").put("awsRegion", "us-east-1");
+        String sequence = String.format("4968051802193577488581423412120696%022d", i);
+        r.putObject("kinesis").put("kinesisSchemaVersion", "1.0").put("partitionKey", "card-" + (4000 + i % 997))
+            .put("sequenceNumber", sequence).put("data", Base64.getEncoder().encodeToString(payload))
+            .put("approximateArrivalTimestamp", java.math.BigDecimal.valueOf(1_795_500_000_123L + i, 3));
+        r.put("eventSource", "aws:kinesis").put("eventVersion", "1.0").put("eventID", "shardId-000000000000:" + sequence)
+            .put("eventName", "aws:kinesis:record").put("invokeIdentityArn", "arn:aws:iam::123456789012:role/modelfn-stream")
+            .put("awsRegion", "us-east-1")
+            .put("eventSourceARN", "arn:aws:kinesis:us-east-1:123456789012:stream/modelfn-input-stream");
       }
       byte[] eventBytes = event.toString().getBytes(StandardCharsets.UTF_8);
       List<PredictionSink.Item> captured = new ArrayList<>();

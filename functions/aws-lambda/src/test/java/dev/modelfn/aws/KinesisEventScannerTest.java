@@ -76,6 +76,32 @@ class KinesisEventScannerTest {
         StandardCharsets.UTF_8)).isEqualTo("not base64!");
   }
 
+  /** Data of every base64 shape, and not quite base64: what the scanner reads, it reads as the tree path does. */
+  @Test
+  void decodesDataOfEveryShapeAsTheTreePathDoes() {
+    List<String> data = new ArrayList<>(List.of("", "QQ", "QQ=", "QQ==", "QUI=", "QUJD", "QR==", "QUJ=", "Q===", "====",
+        "QQ=A", "QUJDRA==", "QUJD\\RA==", "QUJD\\u0041", "QUJ\\\"", "QU JD", "QU\tJD", "QUJDR", "-_-_", "QUJDéA==",
+        "QUJDRA==QUJD"));
+    Random rnd = new Random(5);
+    for (int n = 0; n < 300; n++) {
+      byte[] payload = new byte[rnd.nextInt(40)];
+      rnd.nextBytes(payload);
+      data.add(Base64.getEncoder().encodeToString(payload));
+      data.add(Base64.getEncoder().withoutPadding().encodeToString(payload));
+    }
+    for (String d : data) {
+      byte[] event = ("{\"Records\":[{\"eventSource\":\"aws:kinesis\",\"eventID\":\"e\",\"kinesis\":"
+          + "{\"sequenceNumber\":\"1\",\"data\":\"" + d + "\",\"approximateArrivalTimestamp\":1795500000.123}}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      List<SourceRecord> scanned = KinesisEventScanner.scan(event);
+      if (scanned != null) {
+        assertThat(describe(scanned)).as(d).isEqualTo(describe(StreamInferenceHandler.records(Json.parse(event)).records()));
+      } else {
+        assertThat(d).as("only escapes and non-ASCII send data to the tree path").containsAnyOf("\\", "\t", "é");
+      }
+    }
+  }
+
   /** A Kinesis event with shuffled keys, white space or none, and unknown members of every kind. */
   private static byte[] generated(Random rnd) {
     ObjectNode event = Json.MAPPER.createObjectNode();

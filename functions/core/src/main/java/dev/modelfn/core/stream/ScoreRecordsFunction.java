@@ -103,7 +103,7 @@ public final class ScoreRecordsFunction {
       }
       if (result != null) {
         failed.addAll(sink.publish(items(valid, result, md)));
-        scored = (int) valid.stream().filter(r -> !failed.contains(r.id())).count();
+        scored = failed.isEmpty() ? valid.size() : (int) valid.stream().filter(r -> !failed.contains(r.id())).count();
       }
     }
     if (!letters.isEmpty()) {
@@ -121,7 +121,9 @@ public final class ScoreRecordsFunction {
   private Result result(List<SourceRecord> records, Set<String> failed, Ordering ordering, int scored, int poisoned,
       long t0) {
     List<String> retry = new ArrayList<>();
-    if (ordering == Ordering.FIFO_GROUPS) {
+    if (failed.isEmpty()) {
+      // nothing to retry (the common batch): no look-up per record
+    } else if (ordering == Ordering.FIFO_GROUPS) {
       Set<String> brokenGroups = new HashSet<>();
       for (SourceRecord r : records) {
         String g = r.group().orElse("");
@@ -140,9 +142,15 @@ public final class ScoreRecordsFunction {
     EmfMetrics.Entry e = metrics.entry().metric("RecordsIn", records.size(), "Count")
         .metric("RecordsScored", scored, "Count").metric("RecordsPoisoned", poisoned, "Count")
         .metric("RecordsRetried", retry.size(), "Count").millis("BatchLatency", System.nanoTime() - t0);
-    records.stream().map(SourceRecord::arrived).flatMap(Optional::stream).min(Instant::compareTo)
-        .ifPresent(oldest -> e.metric("IteratorAge", Math.max(0, System.currentTimeMillis() - oldest.toEpochMilli()),
-            "Milliseconds"));
+    long oldest = Long.MAX_VALUE;
+    for (SourceRecord r : records) {
+      if (r.arrived().isPresent()) {
+        oldest = Math.min(oldest, r.arrived().get().toEpochMilli());
+      }
+    }
+    if (oldest != Long.MAX_VALUE) {
+      e.metric("IteratorAge", Math.max(0, System.currentTimeMillis() - oldest), "Milliseconds");
+    }
     e.emit();
     return new Result(retry, records.size(), scored, poisoned);
   }
