@@ -22,11 +22,21 @@ public record ModelSignature(
   }
 
   public Optional<TensorSpec> input(String name) {
-    return inputs.stream().filter(s -> s.name().equals(name)).findFirst();
+    return named(inputs, name);
   }
 
   public Optional<TensorSpec> output(String name) {
-    return outputs.stream().filter(s -> s.name().equals(name)).findFirst();
+    return named(outputs, name);
+  }
+
+  /** A loop, not a stream: it runs for every tensor of every request. */
+  private static Optional<TensorSpec> named(List<TensorSpec> specs, String name) {
+    for (TensorSpec s : specs) {
+      if (s.name().equals(name)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

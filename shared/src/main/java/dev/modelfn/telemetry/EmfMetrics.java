@@ -140,8 +140,10 @@ public final class EmfMetrics {
           JsonText.string(b, String.valueOf(p[1]));
         }
       }
-      b.append('}');
-      JsonLogger.sink().println(b);
+      b.append('}').append('\n');
+      // as bytes in one write: no character encoder between the line and the stream
+      byte[] line = b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      JsonLogger.sink().write(line, 0, line.length);
     }
   }
 }
