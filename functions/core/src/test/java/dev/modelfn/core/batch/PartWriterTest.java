@@ -3,46 +3,45 @@ package dev.modelfn.core.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PartWriterTest {
+  private static final byte[] PART = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private final ExecutorService io = Executors.newSingleThreadExecutor();
+  private final InMemoryBlobStore store = new InMemoryBlobStore(PART.length);
+
+  @AfterEach
+  void stop() {
+    io.shutdownNow();
+  }
+
+  /** A writer of 16-byte parts, given {@code parts} of them. */
+  private PartWriter writer(String key, int parts) {
+    PartWriter w = new PartWriter(store, "b", key, "text/csv", PART.length, io, null);
+    for (int i = 0; i < parts; i++) {
+      w.write(PART, 0, PART.length);
+      w.advance();
+    }
+    return w;
+  }
+
   @Test
   void refusesToGoBeyondS3sPartLimitAndSaysWhatToChange() {
-    ExecutorService io = Executors.newSingleThreadExecutor();
-    try {
-      InMemoryBlobStore store = new InMemoryBlobStore(16);
-      PartWriter w = new PartWriter(store, "b", "predictions/x.csv", "text/csv", 16, io, null);
-      byte[] row = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      assertThatThrownBy(() -> {
-        for (int i = 0; i < PartWriter.MAX_PARTS + 1; i++) {
-          w.write(row, 0, row.length);
-          w.advance();
-        }
-      }).isInstanceOf(IllegalStateException.class).hasMessageContaining("10000 parts")
-          .hasMessageContaining("MODELFN_BATCH_PART_MIB");
-    } finally {
-      io.shutdownNow();
-    }
+    assertThatThrownBy(() -> writer("predictions/x.csv", PartWriter.MAX_PARTS + 1))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("10000 parts")
+        .hasMessageContaining("MODELFN_BATCH_PART_MIB");
   }
 
   @Test
   void upToTheLimitTheUploadCompletes() {
-    ExecutorService io = Executors.newSingleThreadExecutor();
-    try {
-      InMemoryBlobStore store = new InMemoryBlobStore(16);
-      PartWriter w = new PartWriter(store, "b", "predictions/y.csv", "text/csv", 16, io, null);
-      byte[] row = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      for (int i = 0; i < PartWriter.MAX_PARTS - 1; i++) {
-        w.write(row, 0, row.length);
-        w.advance();
-      }
-      w.write(row, 0, 3);
-      w.finish();
-      assertThat(store.get("b", "predictions/y.csv").orElseThrow().bytes()).hasSize(16 * (PartWriter.MAX_PARTS - 1) + 3);
-    } finally {
-      io.shutdownNow();
-    }
+    PartWriter w = writer("predictions/y.csv", PartWriter.MAX_PARTS - 1);
+    w.write(PART, 0, 3);
+    w.finish();
+    assertThat(store.get("b", "predictions/y.csv").orElseThrow().bytes()).hasSize(PART.length * (PartWriter.MAX_PARTS - 1) + 3);
   }
 }
