@@ -16,6 +16,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -212,7 +213,7 @@ public final class EdgeRouter implements AutoCloseable {
       upOut.flush();
       resp = HttpHead.read(upIn).orElseThrow(() -> new IOException(service.get() + " closed the connection"));
       if (resp.status() == 100) {
-        out.write(resp.raw());
+        out.write(withReason(resp.raw()));
         out.flush();
         req.copyBody(in, upOut, false, false, 0);
         upOut.flush();
@@ -226,10 +227,10 @@ public final class EdgeRouter implements AutoCloseable {
       resp = HttpHead.read(upIn).orElseThrow(() -> new IOException(service.get() + " closed the connection"));
     }
     while (resp.status() / 100 == 1 && resp.status() != 101) { // interim answers
-      out.write(resp.raw());
+      out.write(withReason(resp.raw()));
       resp = HttpHead.read(upIn).orElseThrow(() -> new IOException(service.get() + " closed the connection"));
     }
-    out.write(resp.raw());
+    out.write(withReason(svc.equals("s3") ? echoPartChecksums(req, resp) : resp.raw()));
     boolean noBody = req.method().equals("HEAD") || resp.status() == 204 || resp.status() == 304;
     boolean framed = resp.chunked() || resp.contentLength() >= 0;
     if (!noBody) {
@@ -263,6 +264,80 @@ public final class EdgeRouter implements AutoCloseable {
       return new Upstream(s, new BufferedInputStream(s.getInputStream(), 64 * 1024),
           new BufferedOutputStream(s.getOutputStream(), 64 * 1024));
     }
+  }
+
+  private static final Map<Integer, String> REASONS = Map.ofEntries(Map.entry(100, "Continue"), Map.entry(200, "OK"),
+      Map.entry(201, "Created"), Map.entry(204, "No Content"), Map.entry(206, "Partial Content"),
+      Map.entry(301, "Moved Permanently"), Map.entry(304, "Not Modified"), Map.entry(307, "Temporary Redirect"),
+      Map.entry(400, "Bad Request"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
+      Map.entry(405, "Method Not Allowed"), Map.entry(409, "Conflict"), Map.entry(411, "Length Required"),
+      Map.entry(412, "Precondition Failed"), Map.entry(413, "Content Too Large"), Map.entry(416, "Range Not Satisfiable"),
+      Map.entry(500, "Internal Server Error"), Map.entry(501, "Not Implemented"), Map.entry(503, "Service Unavailable"));
+
+  /**
+   * A response head with a reason phrase: S3Mock's Tomcat leaves it out ({@code HTTP/1.1 100 }),
+   * which HTTP allows, but botocore (the AWS CLI) recognizes an interim {@code 100 Continue} only
+   * with one, and otherwise reads the blank line after it as the next status line and drops the
+   * connection, so every upload part of {@code aws s3 cp} above 8 MB failed. Heads with a phrase
+   * pass unchanged.
+   */
+  static byte[] withReason(byte[] raw) {
+    int eol = 0;
+    while (eol + 1 < raw.length && !(raw[eol] == '\r' && raw[eol + 1] == '\n')) {
+      eol++;
+    }
+    String line = new String(raw, 0, eol, StandardCharsets.ISO_8859_1);
+    String[] parts = line.trim().split(" ", 3);
+    if (parts.length != 2 || !parts[0].startsWith("HTTP/") || parts[1].length() != 3) {
+      return raw;
+    }
+    int status;
+    try {
+      status = Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      return raw;
+    }
+    byte[] start = (parts[0] + " " + status + " " + REASONS.getOrDefault(status, "Status " + status))
+        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] out = new byte[start.length + raw.length - eol];
+    System.arraycopy(start, 0, out, 0, start.length);
+    System.arraycopy(raw, eol, out, start.length, raw.length - eol);
+    return out;
+  }
+
+  private static final List<String> CHECKSUM_HEADERS = List.of("x-amz-checksum-crc32", "x-amz-checksum-crc32c",
+      "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256");
+
+  /**
+   * An {@code UploadPart} answer with the part's checksum, as S3 gives it: S3Mock leaves out the
+   * checksum a client sent as a header, and clients that take each part's checksum from that
+   * answer (the AWS CLI, whose uploads above 8 MB are multipart and sent with CRC32 checksums)
+   * then complete the upload without them, which S3Mock refuses. Other answers pass unchanged.
+   */
+  static byte[] echoPartChecksums(HttpHead req, HttpHead resp) {
+    String target = req.target();
+    if (!req.method().equals("PUT") || resp.status() / 100 != 2 || !target.contains("partNumber=")
+        || !target.contains("uploadId=") || req.header("x-amz-copy-source").isPresent()) {
+      return resp.raw();
+    }
+    StringBuilder extra = new StringBuilder();
+    for (String name : CHECKSUM_HEADERS) {
+      Optional<String> sent = req.header(name);
+      if (sent.isPresent() && resp.header(name).isEmpty()) {
+        extra.append(name).append(": ").append(sent.get()).append("\r\n");
+      }
+    }
+    if (extra.isEmpty()) {
+      return resp.raw();
+    }
+    byte[] raw = resp.raw(); // ends with the empty line: insert before it
+    byte[] add = extra.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] out = new byte[raw.length + add.length];
+    System.arraycopy(raw, 0, out, 0, raw.length - 2);
+    System.arraycopy(add, 0, out, raw.length - 2, add.length);
+    out[out.length - 2] = '\r';
+    out[out.length - 1] = '\n';
+    return out;
   }
 
   /** The object an S3 request created, if it was a put, a copy or a completed multipart upload. */

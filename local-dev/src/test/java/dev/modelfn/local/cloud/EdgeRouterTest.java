@@ -59,4 +59,37 @@ class EdgeRouterTest {
   void keyInEventsIsFormEncodedWithSlashesKept() {
     assertThat(LocalCloud.eventKey("incoming/my file (1).csv")).isEqualTo("incoming/my+file+%281%29.csv");
   }
+
+  @Test
+  void anUploadPartAnswerCarriesTheChecksumThePartWasSentWith() throws IOException {
+    HttpHead put = head("PUT /b/k?uploadId=u1&partNumber=2 HTTP/1.1\r\nHost: x\r\nx-amz-checksum-crc32: orkEFA==\r\n"
+        + "Content-Length: 3\r\n\r\n");
+    HttpHead ok = head("HTTP/1.1 200 \r\nETag: \"e\"\r\nContent-Length: 0\r\n\r\n");
+    HttpHead echoed = head(new String(EdgeRouter.echoPartChecksums(put, ok), StandardCharsets.ISO_8859_1));
+    assertThat(echoed.header("x-amz-checksum-crc32")).contains("orkEFA==");
+    assertThat(echoed.header("etag")).contains("\"e\"");
+    assertThat(echoed.status()).isEqualTo(200);
+    // the same answer to anything else, or when the server already gives the checksum, passes unchanged
+    HttpHead plainPut = head("PUT /b/k HTTP/1.1\r\nx-amz-checksum-crc32: orkEFA==\r\n\r\n");
+    assertThat(EdgeRouter.echoPartChecksums(plainPut, ok)).isEqualTo(ok.raw());
+    HttpHead withSum = head("HTTP/1.1 200 \r\nx-amz-checksum-crc32: orkEFA==\r\n\r\n");
+    assertThat(EdgeRouter.echoPartChecksums(put, withSum)).isEqualTo(withSum.raw());
+    HttpHead refused = head("HTTP/1.1 400 \r\nContent-Length: 0\r\n\r\n");
+    assertThat(EdgeRouter.echoPartChecksums(put, refused)).isEqualTo(refused.raw());
+  }
+
+  @Test
+  void responseHeadsGetTheirReasonPhrase() throws IOException {
+    HttpHead cont = head(new String(EdgeRouter.withReason("HTTP/1.1 100 \r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)),
+        StandardCharsets.ISO_8859_1));
+    assertThat(cont.startLine()).isEqualTo("HTTP/1.1 100 Continue");
+    byte[] ok = EdgeRouter.withReason("HTTP/1.1 200 \r\nETag: \"e\"\r\nContent-Length: 0\r\n\r\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(new String(ok, StandardCharsets.ISO_8859_1))
+        .isEqualTo("HTTP/1.1 200 OK\r\nETag: \"e\"\r\nContent-Length: 0\r\n\r\n");
+    assertThat(new String(EdgeRouter.withReason("HTTP/1.1 599 \r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)),
+        StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 599 Status 599\r\n");
+    byte[] phrased = "HTTP/1.1 404 Nicht gefunden\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(EdgeRouter.withReason(phrased)).isSameAs(phrased);
+  }
 }

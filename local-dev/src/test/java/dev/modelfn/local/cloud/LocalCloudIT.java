@@ -206,6 +206,18 @@ class LocalCloudIT {
     assertThat(cli(aws, "s3", "ls")).contains("test-data");
     assertThat(cli(aws, "sqs", "list-queues")).contains(cloud.queueUrl("work"));
     assertThat(cli(aws, "kinesis", "list-streams")).contains("records");
+    // above the CLI's 8 MB threshold: a multipart upload, each part sent after a 100 Continue and
+    // with a CRC32 checksum, which the completion repeats
+    Path big = Files.createTempFile("modelfn-cli", ".bin");
+    try {
+      byte[] bytes = new byte[12 * 1024 * 1024];
+      new java.util.Random(3).nextBytes(bytes);
+      Files.write(big, bytes);
+      cli(aws, "s3", "cp", big.toString(), "s3://test-data/cli/big.bin", "--only-show-errors");
+      assertThat(s3.getObjectAsBytes(r -> r.bucket("test-data").key("cli/big.bin")).asByteArray()).isEqualTo(bytes);
+    } finally {
+      Files.deleteIfExists(big);
+    }
   }
 
   private static String cli(String aws, String... args) throws Exception {
