@@ -3,6 +3,7 @@ package dev.modelfn.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.examples.SyntheticTransactions;
+import dev.modelfn.local.FileTrees;
 import dev.modelfn.local.cloud.CloudConfig;
 import dev.modelfn.local.cloud.LocalCloud;
 import dev.modelfn.model.InferenceRequest;
@@ -160,7 +161,7 @@ public final class BatchBenchmark {
       }
       return new Figures(baseline, e2e, memory);
     } finally {
-      deleteTree(runDir);
+      FileTrees.deleteTree(runDir);
     }
   }
 
@@ -177,16 +178,6 @@ public final class BatchBenchmark {
     return Files.createTempDirectory("modelfn-bench");
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 
   private static S3Client startAndConnect(LocalCloud cloud) throws IOException {
     cloud.start();

@@ -3,6 +3,7 @@ package dev.modelfn.local.cloud;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelfn.local.FileTrees;
 import dev.modelfn.local.lambda.LocalAccount;
 import java.io.IOException;
 import java.net.URI;
@@ -97,14 +98,14 @@ public final class LocalCloud implements AutoCloseable {
       if (ports.containsKey("s3")) {
         Path root = options.dataDir() != null ? options.dataDir().resolve("s3") : options.runDir().resolve("s3");
         if (options.dataDir() == null) {
-          deleteTree(root);
+          FileTrees.deleteTree(root);
         }
         Files.createDirectories(root);
         // S3Mock stages every upload in a temporary file and then moves it into its store: beside
         // the store, that move is a rename (not a copy through another disk), and what a stopped
         // run left there is cleared here
         Path staging = root.resolveSibling("s3-staging");
-        deleteTree(staging);
+        FileTrees.deleteTree(staging);
         Files.createDirectories(staging);
         specs.add(Servers.s3(options.home(), java, ports.get("s3"), root, staging, options.dataDir() != null, logs));
       }
@@ -403,17 +404,6 @@ public final class LocalCloud implements AutoCloseable {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.modelfn.local.lambda;
 
+import dev.modelfn.local.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,12 +44,12 @@ public final class DeploymentPackage {
       try {
         Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-        deleteTree(tmp); // another process unpacked the same package first
+        FileTrees.deleteTree(tmp); // another process unpacked the same package first
       } catch (IOException e) {
         if (!Files.isDirectory(root)) {
           throw e;
         }
-        deleteTree(tmp);
+        FileTrees.deleteTree(tmp);
       }
       return root;
     } catch (IOException e) {
@@ -80,14 +81,6 @@ public final class DeploymentPackage {
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

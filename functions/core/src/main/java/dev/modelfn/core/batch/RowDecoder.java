@@ -75,9 +75,6 @@ abstract class RowDecoder {
       this.plain = distinct;
     }
 
-    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
     /**
      * The common record in one pass: unquoted plain decimals (as {@link Decimals} reads them: up
      * to 15 significant digits, no exponent) in exactly the expected number of fields. False for
@@ -135,10 +132,10 @@ abstract class RowDecoder {
           while (i < length && (record[i] == ' ' || record[i] == '\t')) {
             i++;
           }
-          if (!any || fraction >= POW10.length || (i < length && record[i] != ',')) {
+          if (!any || fraction >= Decimals.POW10.length || (i < length && record[i] != ',')) {
             return false;
           }
-          double v = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+          double v = fraction > 0 ? mantissa / Decimals.POW10[fraction] : mantissa;
           dest[at + c] = (float) (negative ? -v : v);
         }
         f++;
