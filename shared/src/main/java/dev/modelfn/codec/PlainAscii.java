@@ -17,28 +17,68 @@ public final class PlainAscii {
   private PlainAscii() {}
 
   /**
-   * The index, at or after {@code from}, where a whole eight-byte word is no longer plain (or fewer
-   * than eight bytes are left); the caller goes on byte by byte from there.
+   * The index of the first byte at or after {@code from} that is not plain — a quote, a backslash,
+   * below 0x20 or above 0x7f — or {@code b.length} when there is none. Eight bytes a step: the
+   * lowest flagged byte of a word is exactly the first such byte (see {@link #special}).
    */
   public static int run(byte[] b, int from) {
     int i = from;
     int last = b.length - Long.BYTES;
-    while (i <= last && word((long) LONGS.get(b, i))) {
+    while (i <= last) {
+      long found = special((long) LONGS.get(b, i));
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
       i += Long.BYTES;
+    }
+    while (i < b.length) {
+      byte c = b[i];
+      if (c < 0x20 || c == '"' || c == '\\') { // bytes above 0x7f are negative
+        return i;
+      }
+      i++;
     }
     return i;
   }
 
   /**
-   * True when none of the eight bytes in {@code w} is {@code "}, {@code \\}, below 0x20 or above
-   * 0x7f (SWAR: a byte equal to {@code k} becomes zero after XOR with {@code k}, and subtracting one
-   * from a zero byte sets its high bit; any false alarm only sends the word to the byte loop).
+   * The index of the first {@code "} at or after {@code from}, or {@code b.length} when there is
+   * none: one test per eight bytes, for strings whose other bytes are checked by what reads them
+   * next (a base64 decoder takes nothing but its alphabet).
    */
+  public static int quote(byte[] b, int from) {
+    int i = from;
+    int last = b.length - Long.BYTES;
+    while (i <= last) {
+      long q = (long) LONGS.get(b, i) ^ (ONES * '"');
+      long found = (q - ONES) & ~q & HIGH; // exact for the lowest quote: borrows only run upwards
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+      i += Long.BYTES;
+    }
+    while (i < b.length && b[i] != '"') {
+      i++;
+    }
+    return i;
+  }
+
+  /** True when none of the eight bytes in {@code w} is a quote, a backslash, below 0x20 or above 0x7f. */
   static boolean word(long w) {
+    return special(w) == 0;
+  }
+
+  /**
+   * The high bit of each byte of {@code w} that is {@code "}, {@code \\}, below 0x20 or above
+   * 0x7f (SWAR: a byte equal to {@code k} becomes zero after XOR with {@code k}, and subtracting one
+   * from a zero byte sets its high bit; subtracting 0x20 from a byte below it borrows and sets its
+   * high bit). Borrows run only upwards, so bytes below the first such byte are never flagged:
+   * the lowest flag is exact, flags above it may be false alarms.
+   */
+  static long special(long w) {
     long quote = w ^ (ONES * '"');
     long backslash = w ^ (ONES * '\\');
-    long control = w - ONES * 0x20; // borrows set the high bit of bytes below 0x20
-    long found = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | control | w;
-    return (found & HIGH) == 0;
+    long control = w - ONES * 0x20;
+    return (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | control | w) & HIGH;
   }
 }

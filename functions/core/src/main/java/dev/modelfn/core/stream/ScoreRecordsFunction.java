@@ -2,8 +2,10 @@ package dev.modelfn.core.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.modelfn.codec.InstantText;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
+import dev.modelfn.codec.PlainAscii;
 import dev.modelfn.codec.Predictions;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.InferenceRequest;
@@ -222,8 +224,7 @@ public final class ScoreRecordsFunction {
     byte[] openPrediction = ",\"prediction\":{\"label\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] openProbabilities = ",\"probabilities\":{".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     List<PredictionSink.Item> items = new ArrayList<>(valid.size());
-    Instant lastArrival = null;
-    byte[] lastArrivalBytes = null;
+    byte[] openTimestamp = ",\"source_timestamp\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] openSource = "{\"source_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] close = "}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     // An unsynchronized buffer: ByteArrayOutputStream locks on every write, a dozen per prediction.
@@ -235,12 +236,9 @@ public final class ScoreRecordsFunction {
       n = putQuoted(b = room(b, n, r.id().length() * 6 + 2), n, r.id());
       n = put(b = room(b, n, middle.length), n, middle);
       if (r.arrived().isPresent()) {
-        if (!r.arrived().get().equals(lastArrival)) { // records of a batch often share their arrival time
-          lastArrival = r.arrived().get();
-          lastArrivalBytes = (",\"source_timestamp\":\"" + lastArrival + "\"")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        }
-        n = put(b = room(b, n, lastArrivalBytes.length), n, lastArrivalBytes);
+        n = put(b = room(b, n, openTimestamp.length + InstantText.MAX_LENGTH + 1), n, openTimestamp);
+        n = InstantText.write(r.arrived().get(), b, n); // each record's own time: no formatter, no String
+        b[n++] = '"';
       }
       byte[] label = labelBytes[Predictions.argmax(scores, i)];
       n = put(b = room(b, n, openPrediction.length + label.length + openProbabilities.length), n, openPrediction);
@@ -268,22 +266,20 @@ public final class ScoreRecordsFunction {
 
   /**
    * {@code s} as a JSON string literal; needs {@code 6 * length + 2} bytes of room. Source ids
-   * (sequence numbers, message ids) are plain ASCII and are copied as they are.
+   * (sequence numbers, message ids) are plain ASCII: their UTF-8 bytes are as many as their chars,
+   * are checked eight at a time and are copied as they are.
    */
   private static int putQuoted(byte[] b, int at, String s) {
-    int n = at;
-    b[n++] = '"';
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
-        byte[] q = quote(s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        System.arraycopy(q, 0, b, at, q.length); // fits: at most 6 bytes a char, with its quotes
-        return at + q.length;
-      }
-      b[n++] = (byte) c;
+    byte[] u = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (u.length != s.length() || PlainAscii.run(u, 0) != u.length) { // not ASCII, or a byte JSON escapes
+      byte[] q = quote(s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      System.arraycopy(q, 0, b, at, q.length); // fits: at most 6 bytes a char, with its quotes
+      return at + q.length;
     }
-    b[n++] = '"';
-    return n;
+    b[at] = '"';
+    System.arraycopy(u, 0, b, at + 1, u.length);
+    b[at + 1 + u.length] = '"';
+    return at + u.length + 2;
   }
 
   /** A JSON string literal, with quotes. */

@@ -110,6 +110,33 @@ class ScoreRecordsFunctionTest {
     assertThat(letters.sent.get(1).get("reason").asText()).contains("amount");
   }
 
+  /** Ids of any text are written as JSON strings, and each prediction carries its own record's arrival time. */
+  @Test
+  void predictionsCarryTheirRecordsIdAndArrivalTimeExactly() {
+    Sink sink = new Sink();
+    List<String> ids = List.of("49680518021935774885814234121206960000000000000000000000", "quote\"d", "back\\slash",
+        "tab\tnew\nline\u0001", "caf\u00e9", "snow\u2603", "del\u007f", "");
+    List<SourceRecord> records = new ArrayList<>();
+    List<Instant> arrivals = List.of(Instant.ofEpochMilli(1_795_500_000_123L), Instant.ofEpochMilli(1_795_500_000_000L),
+        Instant.ofEpochSecond(1_795_500_000L, 123_456_000), Instant.ofEpochSecond(1_795_500_001L, 1),
+        Instant.parse("1999-12-31T23:59:59.999Z"), Instant.parse("2000-02-29T00:00:00Z"),
+        Instant.ofEpochMilli(1_795_500_000_124L), Instant.ofEpochMilli(1_795_500_000_124L));
+    for (int i = 0; i < ids.size(); i++) {
+      records.add(new SourceRecord(ids.get(i), "p", Optional.empty(), row.getBytes(StandardCharsets.UTF_8),
+          Optional.of(arrivals.get(i))));
+    }
+    records.add(new SourceRecord("no-arrival", "p", Optional.empty(), row.getBytes(StandardCharsets.UTF_8),
+        Optional.empty()));
+    ScoreRecordsFunction.Result r = fn(sink, new Letters()).apply(records, ScoreRecordsFunction.Ordering.SHARD);
+    assertThat(r.scored()).isEqualTo(records.size());
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(sink.taken.get(i).get("source_id").asText()).isEqualTo(ids.get(i));
+      assertThat(sink.taken.get(i).get("source_timestamp").asText()).isEqualTo(arrivals.get(i).toString());
+    }
+    assertThat(sink.taken.get(ids.size()).has("source_timestamp")).isFalse();
+    assertThat(Instant.parse(sink.taken.get(0).get("scored_at").asText())).isBeforeOrEqualTo(Instant.now());
+  }
+
   @Test
   void onlyRecordsTheSinkRefusedAreRetried() {
     Sink sink = new Sink();
