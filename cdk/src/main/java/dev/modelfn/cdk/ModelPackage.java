@@ -37,6 +37,12 @@ public final class ModelPackage {
   public static final String LATENCY_JVM_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
   /** C2 for long-running throughput work (batch scoring), as the local cloud runs it. */
   public static final String THROUGHPUT_JVM_OPTIONS = "-XX:TieredStopAtLevel=4";
+  /**
+   * C2 with the serial collector for stream inference: its event source mapping hands a warm
+   * function batch after batch, and a warm batch of 500 records took 1.5–2.5× as long with C1 only
+   * (README, Performance).
+   */
+  public static final String STREAM_JVM_OPTIONS = "-XX:TieredStopAtLevel=4 -XX:+UseSerialGC";
 
   private static final Set<String> LAMBDA_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
 

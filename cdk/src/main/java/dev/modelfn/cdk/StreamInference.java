@@ -85,7 +85,7 @@ public final class StreamInference extends Construct {
 
     this.function = modelPackage.function(this, "Function", new FunctionSettings("stream inference ("
         + modelPackage.modelName() + ")", HANDLER, props.memoryMb, props.timeoutSeconds,
-        ModelPackage.LATENCY_JVM_OPTIONS, false, props.reservedConcurrency, env), true);
+        ModelPackage.STREAM_JVM_OPTIONS, false, props.reservedConcurrency, env), true);
     this.alias = Alias.Builder.create(this, "Live").aliasName("live").version(function.getCurrentVersion()).build();
 
     poison.grantSendMessages(function);

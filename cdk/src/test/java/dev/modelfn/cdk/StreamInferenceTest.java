@@ -42,7 +42,10 @@ class StreamInferenceTest {
     queue.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", StreamInference.HANDLER,
         "Environment", Map.of("Variables", Match.objectLike(Map.of(
             "MODELFN_POISON_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("StreamPoison.*")),
-            "MODELFN_SINK_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("StreamPredictions[0-9A-F]+")))))));
+            "MODELFN_SINK_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("StreamPredictions[0-9A-F]+")),
+            // C2: the function scores batch after batch
+            "JAVA_TOOL_OPTIONS", Match.stringLikeRegexp("^" + ModelPackage.STREAM_JVM_OPTIONS.replace("+", "\\+")
+                + " -Donnxruntime.native.path=.*"))))));
     queue.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
         Match.arrayWith(List.of(Match.objectLike(Map.of("Action", List.of("sqs:SendMessage",
             "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), "Resource", Map.of("Fn::GetAtt", List.of(

@@ -19,6 +19,7 @@ public final class InstantText {
 
   private static final long MIN_SECOND = -62_167_219_200L; // 0000-01-01T00:00:00Z
   private static final long MAX_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
+  private static final int DATE_TIME = 19; // yyyy-MM-ddTHH:mm:ss
 
   private InstantText() {}
 
@@ -32,6 +33,35 @@ public final class InstantText {
       }
       return at + text.length();
     }
+    return fractionAndZone(t.getNano(), b, dateTime(s, b, at));
+  }
+
+  /**
+   * Writes instants that mostly share their second, as the records of one stream batch do: the
+   * date and time of the last second written are kept and copied, only the fraction is written
+   * each time. One per thread.
+   */
+  public static final class Writer {
+    private long second = Long.MIN_VALUE;
+    private final byte[] text = new byte[DATE_TIME];
+
+    /** As {@link InstantText#write}. */
+    public int write(Instant t, byte[] b, int at) {
+      long s = t.getEpochSecond();
+      if (s != second) {
+        if (s < MIN_SECOND || s > MAX_SECOND) {
+          return InstantText.write(t, b, at);
+        }
+        dateTime(s, text, 0);
+        second = s;
+      }
+      System.arraycopy(text, 0, b, at, DATE_TIME);
+      return fractionAndZone(t.getNano(), b, at + DATE_TIME);
+    }
+  }
+
+  /** {@code yyyy-MM-ddTHH:mm:ss} of an epoch second in years 0000 to 9999. */
+  private static int dateTime(long s, byte[] b, int at) {
     long days = Math.floorDiv(s, 86_400L);
     int secondOfDay = (int) (s - days * 86_400L);
     // civil_from_days: eras of 400 years (146,097 days) counted from 0000-03-01
@@ -55,8 +85,12 @@ public final class InstantText {
     b[n++] = ':';
     n = digits(secondOfDay / 60 % 60, 2, b, n);
     b[n++] = ':';
-    n = digits(secondOfDay % 60, 2, b, n);
-    int nano = t.getNano();
+    return digits(secondOfDay % 60, 2, b, n);
+  }
+
+  /** The fraction, in groups of three digits as far as it is non-zero, and {@code Z}. */
+  private static int fractionAndZone(int nano, byte[] b, int at) {
+    int n = at;
     if (nano != 0) {
       b[n++] = '.';
       if (nano % 1_000_000 == 0) {

@@ -47,6 +47,30 @@ class InstantTextTest {
     assertThat(InstantText.write(Instant.MIN, b, 0)).isLessThanOrEqualTo(InstantText.MAX_LENGTH);
   }
 
+  /** The writer that keeps its last second gives the same text, whatever the order of the seconds. */
+  @Test
+  void theWriterOfSharedSecondsWritesWhatWriteDoes() {
+    InstantText.Writer w = new InstantText.Writer();
+    SplittableRandom r = new SplittableRandom(12);
+    long s = 1_795_500_000L;
+    byte[] b = new byte[InstantText.MAX_LENGTH + 2];
+    for (int k = 0; k < 200_000; k++) {
+      s += switch (r.nextInt(10)) {
+        case 0 -> 1;
+        case 1 -> -1;
+        case 2 -> r.nextLong(-400L * 365 * 86_400, 400L * 365 * 86_400);
+        default -> 0;
+      };
+      Instant t = k % 1000 == 7 ? (k % 2 == 0 ? Instant.MAX : Instant.MIN)
+          : Instant.ofEpochSecond(Math.floorMod(s, 253_402_300_800L), r.nextInt(4) == 0 ? 0 : r.nextInt(1000) * 1_000_000);
+      int end = w.write(t, b, 1);
+      String got = new String(b, 1, end - 1, StandardCharsets.ISO_8859_1);
+      if (!got.equals(t.toString())) {
+        assertThat(got).isEqualTo(t.toString());
+      }
+    }
+  }
+
   @Test
   void everyDayOfTheFastRangeAndRandomInstants() {
     long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond() / 86_400;

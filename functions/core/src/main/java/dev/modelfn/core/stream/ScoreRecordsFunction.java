@@ -224,6 +224,7 @@ public final class ScoreRecordsFunction {
     byte[] openPrediction = ",\"prediction\":{\"label\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] openProbabilities = ",\"probabilities\":{".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     List<PredictionSink.Item> items = new ArrayList<>(valid.size());
+    InstantText.Writer arrivals = new InstantText.Writer();
     byte[] openTimestamp = ",\"source_timestamp\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] openSource = "{\"source_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] close = "}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -237,7 +238,7 @@ public final class ScoreRecordsFunction {
       n = put(b = room(b, n, middle.length), n, middle);
       if (r.arrived().isPresent()) {
         n = put(b = room(b, n, openTimestamp.length + InstantText.MAX_LENGTH + 1), n, openTimestamp);
-        n = InstantText.write(r.arrived().get(), b, n); // each record's own time: no formatter, no String
+        n = arrivals.write(r.arrived().get(), b, n); // each record's own time: no formatter, no String
         b[n++] = '"';
       }
       byte[] label = labelBytes[Predictions.argmax(scores, i)];
