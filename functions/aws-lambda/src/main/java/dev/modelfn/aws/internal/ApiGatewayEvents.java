@@ -61,6 +61,15 @@ public final class ApiGatewayEvents {
    * @throws InvalidInputException when the bytes are not an HTTP event of a known format
    */
   public static Decoded decode(byte[] event, String fallbackRequestId) {
+    HttpRequest scanned = HttpApiEventScanner.scan(event, fallbackRequestId);
+    if (scanned != null) {
+      return new Decoded(Format.V2, scanned);
+    }
+    return decodeTree(event, fallbackRequestId);
+  }
+
+  /** {@link #decode} through a tree: every event the scanner leaves, and what is wrong with it. */
+  static Decoded decodeTree(byte[] event, String fallbackRequestId) {
     JsonNode root;
     try {
       root = Json.parse(event);
@@ -79,14 +88,8 @@ public final class ApiGatewayEvents {
         throw new InvalidInputException("/event/requestContext/http/method", "an HTTP API 2.0 event with method and rawPath",
             "an event without them");
       }
-      String stage = text(ctx.get("stage"), "$default");
-      if (!stage.equals("$default") && path.startsWith("/" + stage + "/")) {
-        path = path.substring(stage.length() + 1);
-      }
-      Map<String, String> headers = lowerCaseMap(root.get("headers"));
-      Map<String, String> query = stringMap(root.get("queryStringParameters"));
-      byte[] body = body(root);
-      return new Decoded(Format.V2, new HttpRequest(method, path, headers, query, body, requestId));
+      return new Decoded(Format.V2, v2Request(method, path, text(ctx.get("stage"), "$default"),
+          lowerCaseMap(root.get("headers")), stringMap(root.get("queryStringParameters")), body(root), requestId));
     }
     String method = text(root.get("httpMethod"), null);
     String path = text(root.get("path"), null);
@@ -107,6 +110,16 @@ public final class ApiGatewayEvents {
     }
     Map<String, String> query = stringMap(root.get("queryStringParameters"));
     return new Decoded(Format.V1, new HttpRequest(method, path, headers, query, body(root), requestId));
+  }
+
+  /** An HTTP API 2.0 request: a stage named in the path (not {@code $default}) is taken off it. */
+  static HttpRequest v2Request(String method, String rawPath, String stage, Map<String, String> headers,
+      Map<String, String> query, byte[] body, String requestId) {
+    String path = rawPath;
+    if (!stage.equals("$default") && path.startsWith("/" + stage + "/")) {
+      path = path.substring(stage.length() + 1);
+    }
+    return new HttpRequest(method, path, headers, query, body, requestId);
   }
 
   /** Encodes a response for the event format; non-text bodies are base64-encoded. */
