@@ -63,6 +63,30 @@ public final class PlainAscii {
     return i;
   }
 
+  /**
+   * The index of the first {@code "} or {@code \\} at or after {@code from}, or {@code b.length}
+   * when there is none: two tests per eight bytes, for a string whose other bytes are checked by
+   * what reads it next.
+   */
+  public static int quoteOrBackslash(byte[] b, int from) {
+    int i = from;
+    int last = b.length - Long.BYTES;
+    while (i <= last) {
+      long w = (long) LONGS.get(b, i);
+      long q = w ^ (ONES * '"');
+      long s = w ^ (ONES * '\\');
+      long found = ((q - ONES) & ~q | (s - ONES) & ~s) & HIGH; // the lowest flag is exact, as in special
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+      i += Long.BYTES;
+    }
+    while (i < b.length && b[i] != '"' && b[i] != '\\') {
+      i++;
+    }
+    return i;
+  }
+
   /** True when none of the eight bytes in {@code w} is a quote, a backslash, below 0x20 or above 0x7f. */
   static boolean word(long w) {
     return special(w) == 0;

@@ -16,7 +16,7 @@ class PlainAsciiTest {
 
   /** The first quote from every start, in buffers of every short length with quotes, bytes above 0x7f and zeros. */
   @Test
-  void quoteFindsTheFirstQuoteFromEveryStart() {
+  void quoteAndQuoteOrBackslashFindTheFirstFromEveryStart() {
     SplittableRandom r = new SplittableRandom(3);
     byte[] alphabet = {'"', '"', 'A', '!', '#', (byte) 0x80, (byte) 0xff, 0, 0x21, 0x23, '\\', '='};
     for (int len = 0; len <= 40; len++) {
@@ -27,6 +27,11 @@ class PlainAsciiTest {
         }
         for (int from = 0; from <= len; from++) {
           assertThat(PlainAscii.quote(b, from)).isEqualTo(naiveQuote(b, from));
+          int want = from;
+          while (want < len && b[want] != '"' && b[want] != '\\') {
+            want++;
+          }
+          assertThat(PlainAscii.quoteOrBackslash(b, from)).isEqualTo(want);
         }
       }
     }

@@ -152,7 +152,41 @@ abstract class EventScanner {
       case 't' -> literal("true");
       case 'f' -> literal("false");
       case 'n' -> literal("null");
-      default -> number();
+      default -> skipNumber();
+    }
+  }
+
+  /** A number the scanner does not need: its JSON grammar checked, its value not computed. */
+  final void skipNumber() {
+    if (b[i] == '-') {
+      i++;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else {
+      digits();
+    }
+    if (i < b.length && b[i] == '.') {
+      i++;
+      digits();
+    }
+    if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (b[i] == '+' || b[i] == '-') {
+        i++;
+      }
+      digits();
+    }
+  }
+
+  /** One digit or more. */
+  private void digits() {
+    int from = i;
+    while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+      i++;
+    }
+    if (i == from) {
+      throw UNREADABLE;
     }
   }
 

@@ -101,7 +101,7 @@ public final class HttpApiEventScanner extends EventScanner {
           if (b[i] == 'n') {
             literal("null");
           } else {
-            bodyEscaped = bodyString();
+            bodyEscaped = body();
             bodyStart = start;
             bodyEnd = end;
           }
@@ -127,7 +127,7 @@ public final class HttpApiEventScanner extends EventScanner {
     } else if (Boolean.TRUE.equals(base64)) {
       body = base64(bodyStart, bodyEnd, bodyEscaped);
     } else {
-      body = bodyEscaped ? unescape(bodyStart, bodyEnd) : Arrays.copyOfRange(b, bodyStart, bodyEnd);
+      body = bodyEscaped ? unescape(bodyStart, bodyEnd) : plain(bodyStart, bodyEnd);
     }
     return ApiGatewayEvents.v2Request(method, rawPath, stage == null ? "$default" : stage,
         headers == null ? Map.of() : headers, query == null ? Map.of() : query, body,
@@ -263,6 +263,35 @@ public final class HttpApiEventScanner extends EventScanner {
     return escaped;
   }
 
+  /**
+   * The body's string: its end found by quotes and backslashes alone (the body is most of the
+   * event, mostly base64), its other bytes checked by what reads it next — the base64 decoder or
+   * {@link #unescape}, or here when it is plain text; answers whether it has escapes.
+   */
+  private boolean body() {
+    if (b[i] != '"') {
+      throw UNREADABLE;
+    }
+    boolean escaped = false;
+    int p = PlainAscii.quoteOrBackslash(b, i + 1);
+    while (b[p] != '"') {
+      escaped = true;
+      p = PlainAscii.quoteOrBackslash(b, p + 2);
+    }
+    start = i + 1;
+    end = p;
+    i = p + 1;
+    return escaped;
+  }
+
+  /** The bytes of a string without escapes, when they are all printable ASCII. */
+  private byte[] plain(int from, int to) {
+    if (PlainAscii.run(b, from) < to) {
+      throw UNREADABLE; // a control byte (malformed) or non-ASCII text: the tree path
+    }
+    return Arrays.copyOfRange(b, from, to);
+  }
+
   /** A base64 body decoded where it lies; anything that is not base64 goes to the tree path for its error. */
   private byte[] base64(int from, int to, boolean escaped) {
     if (escaped) {
@@ -296,6 +325,9 @@ public final class HttpApiEventScanner extends EventScanner {
       n += q - p;
       if (q == to) {
         return n == out.length ? out : Arrays.copyOf(out, n);
+      }
+      if (b[q] != '\\') {
+        throw UNREADABLE; // a control byte (malformed) or non-ASCII text: the tree path
       }
       byte e = b[q + 1];
       p = q + 2;
