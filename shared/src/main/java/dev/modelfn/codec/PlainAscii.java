@@ -42,28 +42,6 @@ public final class PlainAscii {
   }
 
   /**
-   * The index of the first {@code "} at or after {@code from}, or {@code b.length} when there is
-   * none: one test per eight bytes, for strings whose other bytes are checked by what reads them
-   * next (a base64 decoder takes nothing but its alphabet).
-   */
-  public static int quote(byte[] b, int from) {
-    int i = from;
-    int last = b.length - Long.BYTES;
-    while (i <= last) {
-      long q = (long) LONGS.get(b, i) ^ (ONES * '"');
-      long found = (q - ONES) & ~q & HIGH; // exact for the lowest quote: borrows only run upwards
-      if (found != 0) {
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
-      }
-      i += Long.BYTES;
-    }
-    while (i < b.length && b[i] != '"') {
-      i++;
-    }
-    return i;
-  }
-
-  /**
    * The index of the first {@code "} or {@code \\} at or after {@code from}, or {@code b.length}
    * when there is none: two tests per eight bytes, for a string whose other bytes are checked by
    * what reads it next.

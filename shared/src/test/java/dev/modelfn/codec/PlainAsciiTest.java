@@ -6,17 +6,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PlainAsciiTest {
-  private static int naiveQuote(byte[] b, int from) {
-    int i = from;
-    while (i < b.length && b[i] != '"') {
-      i++;
-    }
-    return i;
-  }
-
-  /** The first quote from every start, in buffers of every short length with quotes, bytes above 0x7f and zeros. */
+  /** The first quote or backslash from every start, in buffers of every short length with quotes, bytes above 0x7f and zeros. */
   @Test
-  void quoteAndQuoteOrBackslashFindTheFirstFromEveryStart() {
+  void quoteOrBackslashFindsTheFirstFromEveryStart() {
     SplittableRandom r = new SplittableRandom(3);
     byte[] alphabet = {'"', '"', 'A', '!', '#', (byte) 0x80, (byte) 0xff, 0, 0x21, 0x23, '\\', '='};
     for (int len = 0; len <= 40; len++) {
@@ -26,7 +18,6 @@ class PlainAsciiTest {
           b[j] = r.nextInt(4) == 0 ? alphabet[r.nextInt(alphabet.length)] : (byte) r.nextInt(256);
         }
         for (int from = 0; from <= len; from++) {
-          assertThat(PlainAscii.quote(b, from)).isEqualTo(naiveQuote(b, from));
           int want = from;
           while (want < len && b[want] != '"' && b[want] != '\\') {
             want++;

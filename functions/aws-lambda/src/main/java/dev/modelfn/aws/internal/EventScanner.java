@@ -212,6 +212,13 @@ abstract class EventScanner {
     throw UNREADABLE;
   }
 
+  /** Opens an object: true when members follow, false when it is empty (and closed already). */
+  final boolean object() {
+    ws();
+    expect('{');
+    return !close('}');
+  }
+
   /** True, consuming it, when the next token closes the object or array just opened. */
   final boolean close(char closing) {
     ws();

@@ -72,9 +72,7 @@ public final class HttpApiEventScanner extends EventScanner {
     boolean bodyEscaped = false;
     boolean seenBody = false;
     Boolean base64 = null;
-    ws();
-    expect('{');
-    if (!close('}')) {
+    if (object()) {
       do {
         key();
         if (is(VERSION)) {
@@ -101,7 +99,7 @@ public final class HttpApiEventScanner extends EventScanner {
           if (b[i] == 'n') {
             literal("null");
           } else {
-            bodyEscaped = body();
+            bodyEscaped = escapable(false);
             bodyStart = start;
             bodyEnd = end;
           }
@@ -141,9 +139,7 @@ public final class HttpApiEventScanner extends EventScanner {
   }
 
   private void requestContext() {
-    ws();
-    expect('{');
-    if (close('}')) {
+    if (!object()) {
       return;
     }
     do {
@@ -159,9 +155,7 @@ public final class HttpApiEventScanner extends EventScanner {
       } else if (is(HTTP)) {
         once(seenHttp);
         seenHttp = true;
-        ws();
-        expect('{');
-        if (!close('}')) {
+        if (object()) {
           do {
             key();
             if (is(METHOD)) {
@@ -190,8 +184,7 @@ public final class HttpApiEventScanner extends EventScanner {
       literal("null");
       return m;
     }
-    expect('{');
-    if (close('}')) {
+    if (!object()) {
       return m;
     }
     do {
@@ -202,7 +195,7 @@ public final class HttpApiEventScanner extends EventScanner {
         literal("null");
         continue;
       }
-      String value = bodyString() ? new String(unescape(start, end), StandardCharsets.UTF_8) : text();
+      String value = escapable(true) ? new String(unescape(start, end), StandardCharsets.UTF_8) : text();
       if (m.put(name, value) != null) {
         throw UNREADABLE; // the same name twice, or twice in different cases: the tree path decides
       }
@@ -241,42 +234,24 @@ public final class HttpApiEventScanner extends EventScanner {
   }
 
   /**
-   * A string whose bytes are printable ASCII, escapes allowed; answers whether it has escapes. Its
-   * span is left in {@code start}, {@code end}.
+   * A string that may have escapes; answers whether it has. With {@code checked}, its other bytes
+   * must be printable ASCII; without, its end is found by quotes and backslashes alone (the body:
+   * most of the event, mostly base64), and its bytes are checked by what reads them next — the
+   * base64 decoder, {@link #unescape} or {@link #plain}. Its span is left in {@code start},
+   * {@code end}.
    */
-  private boolean bodyString() {
+  private boolean escapable(boolean checked) {
     if (b[i] != '"') {
       throw UNREADABLE;
     }
     boolean escaped = false;
-    int p = PlainAscii.run(b, i + 1);
+    int p = checked ? PlainAscii.run(b, i + 1) : PlainAscii.quoteOrBackslash(b, i + 1);
     while (b[p] != '"') {
       if (b[p] != '\\') {
         throw UNREADABLE; // a control byte (malformed) or non-ASCII text: the tree path
       }
       escaped = true;
-      p = PlainAscii.run(b, p + 2);
-    }
-    start = i + 1;
-    end = p;
-    i = p + 1;
-    return escaped;
-  }
-
-  /**
-   * The body's string: its end found by quotes and backslashes alone (the body is most of the
-   * event, mostly base64), its other bytes checked by what reads it next — the base64 decoder or
-   * {@link #unescape}, or here when it is plain text; answers whether it has escapes.
-   */
-  private boolean body() {
-    if (b[i] != '"') {
-      throw UNREADABLE;
-    }
-    boolean escaped = false;
-    int p = PlainAscii.quoteOrBackslash(b, i + 1);
-    while (b[p] != '"') {
-      escaped = true;
-      p = PlainAscii.quoteOrBackslash(b, p + 2);
+      p = checked ? PlainAscii.run(b, p + 2) : PlainAscii.quoteOrBackslash(b, p + 2);
     }
     start = i + 1;
     end = p;

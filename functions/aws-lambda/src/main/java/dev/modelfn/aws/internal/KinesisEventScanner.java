@@ -47,9 +47,7 @@ public final class KinesisEventScanner extends EventScanner {
 
   private List<SourceRecord> event() {
     List<SourceRecord> records = null;
-    ws();
-    expect('{');
-    if (!close('}')) {
+    if (object()) {
       do {
         key();
         if (is(RECORDS)) {
@@ -89,9 +87,7 @@ public final class KinesisEventScanner extends EventScanner {
     byte[] payload = null;
     double arrival = 0;
     boolean seenKinesis = false;
-    ws();
-    expect('{');
-    if (!close('}')) {
+    if (object()) {
       do {
         key();
         if (is(EVENT_SOURCE)) {
@@ -105,9 +101,7 @@ public final class KinesisEventScanner extends EventScanner {
             throw UNREADABLE;
           }
           seenKinesis = true;
-          ws();
-          expect('{');
-          if (!close('}')) {
+          if (object()) {
             do {
               key();
               if (is(DATA)) {
@@ -136,8 +130,8 @@ public final class KinesisEventScanner extends EventScanner {
 
   /**
    * A record's data, decoded. Lambda's data is base64, so the string's end is found by its closing
-   * quote alone (a test per eight bytes): decoding then checks every byte of it, and base64 has no
-   * escapes, control or non-ASCII bytes. Text that is not base64 is read again as a plain string
+   * quote (or an escape, which sends the event to the tree path) alone, two tests per eight bytes:
+   * decoding then checks every byte of it, and base64 has no control or non-ASCII bytes. Text that is not base64 is read again as a plain string
    * (an escape in it makes the event one for the tree path) and kept as it is, to be decoded as
    * poison later, as the tree path does.
    */
@@ -147,9 +141,9 @@ public final class KinesisEventScanner extends EventScanner {
       throw UNREADABLE;
     }
     int from = i + 1;
-    int to = PlainAscii.quote(b, from);
-    if (to >= b.length) {
-      throw UNREADABLE;
+    int to = PlainAscii.quoteOrBackslash(b, from);
+    if (to >= b.length || b[to] != '"') {
+      throw UNREADABLE; // an escape: not what Lambda writes; the tree path
     }
     try {
       ByteBuffer d = Base64.getDecoder().decode(ByteBuffer.wrap(b, from, to - from));
