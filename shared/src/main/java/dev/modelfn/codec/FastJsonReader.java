@@ -214,17 +214,11 @@ final class FastJsonReader {
 
   private String string() {
     int start = ++pos; // opening quote
-    // Fast path: printable ASCII without escapes (scanned in a local: the field stays untouched
-    // in the loop, which keeps it tight).
+    // Fast path: printable ASCII without escapes, eight bytes at a time up to exactly the first
+    // quote, backslash, control byte or non-ASCII byte.
     byte[] bytes = b;
-    int i = start;
-    // Eight bytes at a time while none of them is a quote, a backslash, a control byte or non-ASCII.
-    i = PlainAscii.run(bytes, i);
-    byte c;
-    while ((c = bytes[i]) >= 0x20 && c != '"' && c != '\\') { // bytes >= 0x80 are negative
-      i++;
-    }
-    if (c == '"') {
+    int i = PlainAscii.run(bytes, start);
+    if (bytes[i] == '"') {
       pos = i + 1;
       return new String(bytes, start, i - start, StandardCharsets.ISO_8859_1);
     }

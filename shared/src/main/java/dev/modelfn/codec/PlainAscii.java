@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 /**
  * Skips the plain part of a JSON string's bytes eight at a time: printable ASCII with no quote and
  * no backslash, which is most of what AWS events and model requests carry in their strings (ids,
- * base64 data, names). Shared by the project's JSON reader and the Kinesis event scanner.
+ * base64 data, names). Shared by the project's JSON reader, the event scanners of the Lambda
+ * adapter and the stream predictions' writer.
  */
 public final class PlainAscii {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
