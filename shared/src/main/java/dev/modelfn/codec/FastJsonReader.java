@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A strict RFC 8259 reader for UTF-8 request bodies that builds the same Jackson tree {@link
- * Json#MAPPER} builds, several times faster on number arrays (digits are turned into values while
+ * Json#mapper()} builds, several times faster on number arrays (digits are turned into values while
  * they are scanned, with Clinger's exact fast path for ordinary decimals).
  *
  * <p>It accepts a subset of what Jackson accepts and nothing more: anything unusual (a syntax

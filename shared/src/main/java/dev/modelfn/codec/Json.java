@@ -10,20 +10,36 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelfn.errors.InvalidInputException;
 import java.io.IOException;
 
-/** The process-wide Jackson mapper and a parse helper that reports malformed JSON as invalid input. */
+/**
+ * The process-wide Jackson factory and mapper, and a parse helper that reports malformed JSON as
+ * invalid input. The mapper is made on first use: its class initialisation (date formats, the
+ * locale's calendar data, type factories) is tens of milliseconds of a cold start, and the
+ * predict path — the project's own reader and generators — does not need it.
+ */
 public final class Json {
-  /** Strict: duplicate keys and trailing tokens are errors; NaN and Infinity literals are refused. */
-  public static final ObjectMapper MAPPER = new ObjectMapper(
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          // Numbers dominate inference bodies: Jackson's bundled FastDoubleParser reads them several
-          // times faster than Double.parseDouble, with the same results.
-          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-          // ... and writes them with Schubfach (shortest repr that reads back to the same value),
-          // several times faster than Float.toString on Java 17.
-          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /**
+   * Strict: duplicate keys are errors; NaN and Infinity literals are refused. Generators from it
+   * have no codec until {@link #mapper()} has been called once (the project writes no trees or
+   * objects through them).
+   */
+  public static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      // Numbers dominate inference bodies: Jackson's bundled FastDoubleParser reads them several
+      // times faster than Double.parseDouble, with the same results.
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      // ... and writes them with Schubfach (shortest repr that reads back to the same value),
+      // several times faster than Float.toString on Java 17.
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
-  public static final JsonFactory FACTORY = MAPPER.getFactory();
+  private static final class Holder {
+    /** Over {@link #FACTORY}; trailing tokens are errors too. */
+    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /** The process-wide mapper. */
+  public static ObjectMapper mapper() {
+    return Holder.MAPPER;
+  }
 
   private Json() {}
 
@@ -37,7 +53,7 @@ public final class Json {
       return fast;
     }
     try {
-      return MAPPER.readTree(body, offset, length);
+      return mapper().readTree(body, offset, length);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException("", "valid JSON", "malformed JSON"
           + (e.getLocation() != null

@@ -15,7 +15,6 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.errors.InferenceException;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.errors.ModelLoadException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -186,20 +185,21 @@ public final class OnnxPredictor implements Predictor {
 
   private static JsonNode parseSidecar(ModelArtifact artifact) {
     try {
-      return Json.MAPPER.readTree(artifact.sidecar().orElseThrow());
-    } catch (IOException e) {
-      throw new ModelLoadException("feature sidecar of " + artifact.uri() + " is not valid JSON: " + e.getMessage(), e);
+      return Json.parse(artifact.sidecar().orElseThrow());
+    } catch (InvalidInputException e) {
+      throw new ModelLoadException("feature sidecar of " + artifact.uri() + " is not valid JSON: " + e.received(), e);
     }
   }
 
   private static JsonNode parseJson(String text, ModelArtifact artifact, String key) {
     try {
-      return Json.MAPPER.readTree(text);
-    } catch (IOException e) {
+      return Json.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (InvalidInputException e) {
       throw new ModelLoadException("metadata '" + key + "' of " + artifact.uri()
-          + " must be a JSON array of strings: " + e.getMessage(), e);
+          + " must be a JSON array of strings: " + e.received(), e);
     }
   }
+
 
   private static List<String> strings(JsonNode node, String what) {
     if (node == null || node.isMissingNode() || node.isNull()) {

@@ -17,7 +17,7 @@ class FastJsonReaderTest {
 
   private static JsonNode jackson(byte[] b) {
     try {
-      return Json.MAPPER.readTree(b);
+      return Json.mapper().readTree(b);
     } catch (Exception e) {
       return null;
     }

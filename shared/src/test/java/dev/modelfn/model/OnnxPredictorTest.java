@@ -51,7 +51,7 @@ class OnnxPredictorTest {
     assertThat(req.rows()).isEqualTo(100);
     InferenceResult res = fraud.infer(req);
     Tensor scores = new Predictions(fraud.metadata().signature()).classScores(res).orElseThrow();
-    JsonNode golden = Json.MAPPER.readTree(Fixtures.bytes("models/fraud/golden-predictions.json")).get("predictions");
+    JsonNode golden = Json.mapper().readTree(Fixtures.bytes("models/fraud/golden-predictions.json")).get("predictions");
     assertThat(golden).hasSize(100);
     List<String> labels = fraud.metadata().signature().labels();
     for (int r = 0; r < 100; r++) {

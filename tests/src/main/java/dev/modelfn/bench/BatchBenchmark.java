@@ -219,7 +219,7 @@ public final class BatchBenchmark {
   }
 
   private static JsonNode manifest(S3Client s3, String bucket, String key) throws IOException {
-    return dev.modelfn.codec.Json.MAPPER.readTree(s3.getObjectAsBytes(g -> g.bucket(bucket).key(key)).asByteArray());
+    return dev.modelfn.codec.Json.mapper().readTree(s3.getObjectAsBytes(g -> g.bucket(bucket).key(key)).asByteArray());
   }
 
   /** A CSV of synthetic transactions (header + rows), made once per size and kept under tests/target. */

@@ -59,11 +59,11 @@ public final class StreamBenchmark {
       List<String> features = p.metadata().signature().featureNames();
       SyntheticTransactions gen = new SyntheticTransactions(7);
       List<byte[]> payloads = new ArrayList<>();
-      ObjectNode event = Json.MAPPER.createObjectNode();
+      ObjectNode event = Json.mapper().createObjectNode();
       ArrayNode recs = event.putArray("Records");
       for (int i = 0; i < n; i++) {
         double[] v = gen.next().values();
-        ObjectNode row = Json.MAPPER.createObjectNode();
+        ObjectNode row = Json.mapper().createObjectNode();
         for (int j = 0; j < v.length; j++) {
           row.put(SyntheticTransactions.FEATURES.get(j), v[j]);
         }
@@ -95,7 +95,7 @@ public final class StreamBenchmark {
         long t0 = System.nanoTime();
         float[] x = new float[n * width];
         for (int i = 0; i < n; i++) {
-          ArrayNode one = Json.MAPPER.createArrayNode().add(Json.parse(payloads.get(i)));
+          ArrayNode one = Json.mapper().createArrayNode().add(Json.parse(payloads.get(i)));
           float[] v = (float[]) InstancesCodec.decode(one, "", p.metadata().signature(), 1).inputs().get(0).data();
           System.arraycopy(v, 0, x, i * width, width);
         }

@@ -240,7 +240,7 @@ public final class FraudModelGenerator {
 
   private static String jsonArray(List<String> names) {
     try {
-      return Json.MAPPER.writeValueAsString(names);
+      return Json.mapper().writeValueAsString(names);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

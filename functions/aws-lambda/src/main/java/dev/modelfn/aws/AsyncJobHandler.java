@@ -87,12 +87,12 @@ public final class AsyncJobHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    output.write(Json.MAPPER.writeValueAsBytes(handle(Json.parse(input.readAllBytes()))));
+    output.write(Json.mapper().writeValueAsBytes(handle(Json.parse(input.readAllBytes()))));
   }
 
   /** Handles an SQS event; the answer names the messages to deliver again. */
   public ObjectNode handle(JsonNode event) {
-    ObjectNode answer = Json.MAPPER.createObjectNode();
+    ObjectNode answer = Json.mapper().createObjectNode();
     ArrayNode failures = answer.putArray("batchItemFailures");
     for (JsonNode r : event.path("Records")) {
       String messageId = r.path("messageId").asText();

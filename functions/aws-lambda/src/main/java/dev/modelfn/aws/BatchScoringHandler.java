@@ -101,12 +101,12 @@ public final class BatchScoringHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     JsonNode event = Json.parse(input.readAllBytes());
     LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : context::getRemainingTimeInMillis;
-    output.write(Json.MAPPER.writeValueAsBytes(handle(event, remaining)));
+    output.write(Json.mapper().writeValueAsBytes(handle(event, remaining)));
   }
 
   /** Handles one event; the answer names failed SQS messages, or summarises what was done. */
   public ObjectNode handle(JsonNode event, LongSupplier remaining) {
-    ObjectNode answer = Json.MAPPER.createObjectNode();
+    ObjectNode answer = Json.mapper().createObjectNode();
     if ("aws.s3".equals(event.path("source").asText()) && event.has("detail")) {
       JsonNode d = event.get("detail");
       run(List.of(ScoreObjectFunction.Request.of(d.path("bucket").path("name").asText(),

@@ -121,13 +121,13 @@ public final class GoldenReplayHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     byte[] in = input.readAllBytes();
-    output.write(Json.MAPPER.writeValueAsBytes(handle(in.length == 0 ? Json.MAPPER.createObjectNode() : Json.parse(in))));
+    output.write(Json.mapper().writeValueAsBytes(handle(in.length == 0 ? Json.mapper().createObjectNode() : Json.parse(in))));
   }
 
   /** Replays and reports; throws when invoked directly and an answer differs. */
   public ObjectNode handle(JsonNode event) {
     GoldenReplayFunction.Report report = replay.replay(cases, target::invoke);
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = Json.mapper().createObjectNode();
     out.put("target", targetName).put("cases", report.cases()).put("passed", report.passed())
         .put("summary", report.summary());
     var list = out.putArray("mismatches");

@@ -154,13 +154,13 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
     if (tab.isEmpty() || cols <= 0) {
       return new byte[][] {v2Event("GET", "/v2/health/ready", null, null), v2Event("GET", base, null, null)};
     }
-    ObjectNode v2 = Json.MAPPER.createObjectNode();
+    ObjectNode v2 = Json.mapper().createObjectNode();
     ObjectNode in = v2.putArray("inputs").addObject();
     in.put("name", tab.get().name()).put("datatype", tab.get().type().name());
     in.putArray("shape").add(1).add(cols);
     ArrayNode data = in.putArray("data");
     StringBuilder csv = new StringBuilder();
-    ObjectNode v1 = Json.MAPPER.createObjectNode();
+    ObjectNode v1 = Json.mapper().createObjectNode();
     ArrayNode row = v1.putArray("instances").addArray();
     for (int c = 0; c < cols; c++) {
       data.add(0);
@@ -176,7 +176,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
   }
 
   private static byte[] v2Event(String method, String path, String body, String contentType) {
-    ObjectNode e = Json.MAPPER.createObjectNode();
+    ObjectNode e = Json.mapper().createObjectNode();
     e.put("version", "2.0").put("routeKey", "$default").put("rawPath", path).put("rawQueryString", "");
     ObjectNode headers = e.putObject("headers");
     if (contentType != null) {
@@ -192,7 +192,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
   }
 
   private static byte[] v1Event(String method, String path, String body, String contentType) {
-    ObjectNode e = Json.MAPPER.createObjectNode();
+    ObjectNode e = Json.mapper().createObjectNode();
     e.put("resource", "/{proxy+}").put("path", path).put("httpMethod", method);
     e.putObject("headers").put("Content-Type", contentType);
     e.putObject("requestContext").put("requestId", "priming").put("stage", "prod");

@@ -59,7 +59,7 @@ public final class ShadowCompareHandler implements RequestStreamHandler, Resourc
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     String id = context == null ? UUID.randomUUID().toString() : context.getAwsRequestId();
-    output.write(Json.MAPPER.writeValueAsBytes(handle(Json.parse(input.readAllBytes()), id)));
+    output.write(Json.mapper().writeValueAsBytes(handle(Json.parse(input.readAllBytes()), id)));
   }
 
   /** Compares one copied request; the answer says whether the candidate agreed. */
@@ -73,17 +73,17 @@ public final class ShadowCompareHandler implements RequestStreamHandler, Resourc
           copy.getNodeType().toString());
     }
     String requestId = event.path("requestContext").path("requestId").asText(lambdaRequestId);
-    byte[] eventBytes = Json.MAPPER.writeValueAsBytes(event);
+    byte[] eventBytes = Json.mapper().writeValueAsBytes(event);
     long t0 = System.nanoTime();
     byte[] answer = candidate.handle(eventBytes, lambdaRequestId);
     double candidateMs = (System.nanoTime() - t0) / 1e6;
     ShadowCompareFunction.Comparison c = compare.compare(requestId, ResponseDiff.readable(live), liveMs.asDouble(),
-        ResponseDiff.readable(Json.MAPPER.readTree(answer)), candidateMs);
+        ResponseDiff.readable(Json.mapper().readTree(answer)), candidateMs);
     if (!c.agreed()) {
       log.info("shadow disagreed", "request_id", requestId, "max_delta", c.maxDelta(), "first",
           c.firstMismatches().stream().map(Object::toString).toList());
     }
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = Json.mapper().createObjectNode();
     out.put("request_id", requestId).put("agreed", c.agreed()).put("max_delta", c.maxDelta())
         .put("latency_delta_ms", c.latencyDeltaMs());
     var mismatches = out.putArray("mismatches");

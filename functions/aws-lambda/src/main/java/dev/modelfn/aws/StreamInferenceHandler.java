@@ -84,7 +84,7 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    output.write(Json.MAPPER.writeValueAsBytes(handle(records(input.readAllBytes()))));
+    output.write(Json.mapper().writeValueAsBytes(handle(records(input.readAllBytes()))));
   }
 
   /**
@@ -149,7 +149,7 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
     ScoreRecordsFunction.Result result = function.apply(records, ordering);
     log.info("batch scored", "records", result.in(), "scored", result.scored(), "poisoned", result.poisoned(),
         "retried", result.retry().size());
-    ObjectNode answer = Json.MAPPER.createObjectNode();
+    ObjectNode answer = Json.mapper().createObjectNode();
     ArrayNode failures = answer.putArray("batchItemFailures");
     result.retry().forEach(id -> failures.addObject().put("itemIdentifier", id));
     return answer;

@@ -52,7 +52,7 @@ class CallbackSecretsTest {
       int status;
       if ("secretsmanager.GetSecretValue".equals(target) && body.path("SecretId").asText().equals("modelfn/callback")) {
         status = 200;
-        out = Json.MAPPER.writeValueAsBytes(Map.of("ARN", "arn:aws:secretsmanager:eu-west-1:000000000000:secret:"
+        out = Json.mapper().writeValueAsBytes(Map.of("ARN", "arn:aws:secretsmanager:eu-west-1:000000000000:secret:"
             + "modelfn/callback-AbCdEf", "Name", "modelfn/callback", "SecretString", secret.get(), "VersionId", "v1"));
       } else {
         status = 400;

@@ -45,7 +45,7 @@ class GoldenReplayHandlerTest {
     GoldenReplayHandler h = new GoldenReplayHandler(env(), e -> same.handle(e, "lambda-request-id"), (d, x, ok) -> {
       throw new AssertionError("no hook to report to");
     });
-    JsonNode out = h.handle(Json.MAPPER.createObjectNode());
+    JsonNode out = h.handle(Json.mapper().createObjectNode());
     assertThat(out.path("passed").asBoolean()).as(out.toString()).isTrue();
     assertThat(out.path("cases").asInt()).isGreaterThan(20);
   }
@@ -60,7 +60,7 @@ class GoldenReplayHandlerTest {
     Map<String, String> env = env();
     env.put("MODELFN_GOLDEN_DIR", dir.toString());
     JsonNode out = new GoldenReplayHandler(env, e -> relabelled.handle(e, "lambda-request-id"), (d, x, ok) -> {})
-        .handle(Json.MAPPER.createObjectNode());
+        .handle(Json.mapper().createObjectNode());
     assertThat(out.path("passed").asBoolean()).as(out.toString()).isTrue();
     assertThat(out.path("cases").asInt()).isEqualTo(2);
   }
@@ -68,7 +68,7 @@ class GoldenReplayHandlerTest {
   @Test
   void failsADirectInvocationNamingTheFirstMismatch() {
     GoldenReplayHandler h = new GoldenReplayHandler(env(), e -> different.handle(e, "lambda-request-id"), (d, x, ok) -> {});
-    assertThatThrownBy(() -> h.handle(Json.MAPPER.createObjectNode()))
+    assertThatThrownBy(() -> h.handle(Json.mapper().createObjectNode()))
         .isInstanceOf(GoldenReplayHandler.GoldenMismatchException.class)
         .hasMessageContaining("golden requests answered differently").hasMessageContaining("expected");
   }
@@ -77,7 +77,7 @@ class GoldenReplayHandlerTest {
   void reportsTheOutcomeToCodeDeployForAPreTrafficHook() {
     List<String> reports = new ArrayList<>();
     GoldenReplayHandler.HookReporter reporter = (d, x, ok) -> reports.add(d + "/" + x + "/" + ok);
-    JsonNode hook = Json.MAPPER.createObjectNode().put("DeploymentId", "d-ABC123")
+    JsonNode hook = Json.mapper().createObjectNode().put("DeploymentId", "d-ABC123")
         .put("LifecycleEventHookExecutionId", "exec-1");
     JsonNode passed = new GoldenReplayHandler(env(), e -> same.handle(e, "lambda-request-id"), reporter).handle(hook);
     JsonNode failed = new GoldenReplayHandler(env(), e -> different.handle(e, "lambda-request-id"), reporter).handle(hook);

@@ -104,14 +104,14 @@ class KinesisEventScannerTest {
 
   /** A Kinesis event with shuffled keys, white space or none, and unknown members of every kind. */
   private static byte[] generated(Random rnd) {
-    ObjectNode event = Json.MAPPER.createObjectNode();
+    ObjectNode event = Json.mapper().createObjectNode();
     if (rnd.nextBoolean()) {
       event.put("note", "caf\u00e9 \"quoted\" \\ back\ttab");
     }
     ArrayNode recs = event.putArray("Records");
     int n = rnd.nextInt(6);
     for (int i = 0; i < n; i++) {
-      ObjectNode k = Json.MAPPER.createObjectNode();
+      ObjectNode k = Json.mapper().createObjectNode();
       byte[] payload = new byte[rnd.nextInt(80)];
       rnd.nextBytes(payload);
       k.put("kinesisSchemaVersion", "1.0").put("partitionKey", "p\u00e9" + i)
@@ -126,7 +126,7 @@ class KinesisEventScannerTest {
       if (rnd.nextBoolean()) {
         k.putArray("extra").add(1).add(-2.5e-3).add(true).add(false).addNull().addObject().put("x", "[{\"}]");
       }
-      ObjectNode r = Json.MAPPER.createObjectNode();
+      ObjectNode r = Json.mapper().createObjectNode();
       r.put("eventSource", "aws:kinesis").put("eventID", "shardId-000000000000:" + i).put("eventVersion", "1.0");
       r.set("kinesis", shuffled(k, rnd));
       if (rnd.nextBoolean()) {
@@ -135,7 +135,7 @@ class KinesisEventScannerTest {
       recs.add(shuffled(r, rnd));
     }
     try {
-      return (rnd.nextBoolean() ? Json.MAPPER.writerWithDefaultPrettyPrinter() : Json.MAPPER.writer())
+      return (rnd.nextBoolean() ? Json.mapper().writerWithDefaultPrettyPrinter() : Json.mapper().writer())
           .writeValueAsBytes(shuffled(event, rnd));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -148,7 +148,7 @@ class KinesisEventScannerTest {
       fields.add(it.next());
     }
     Collections.shuffle(fields, rnd);
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = Json.mapper().createObjectNode();
     fields.forEach(f -> out.set(f.getKey(), f.getValue()));
     return out;
   }

@@ -41,21 +41,21 @@ class PredictHttpHandlerEventsTest {
   @MethodSource("events")
   void answersEventAsExpected(String event) throws IOException {
     byte[] out = handler.handle(Fixtures.bytes("http/" + event), "lambda-request-id");
-    JsonNode actual = readable(Json.MAPPER.readTree(out));
+    JsonNode actual = readable(Json.mapper().readTree(out));
     Path expectedFile = Fixtures.path("http/" + event.replace(".json", ".expected.json"));
     if (!Files.exists(expectedFile) && Boolean.getBoolean("modelfn.writeExpected")) {
-      Files.writeString(expectedFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
+      Files.writeString(expectedFile, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
     }
     assertThat(expectedFile).as("expected response beside the event").exists();
-    JsonNode expected = Json.MAPPER.readTree(expectedFile.toFile());
+    JsonNode expected = Json.mapper().readTree(expectedFile.toFile());
     assertThat(actual).isEqualTo(expected);
   }
 
   @org.junit.jupiter.api.Test
   void answers501ForAsyncSubmitWhereNoJobBucketAndQueueAreConfigured() throws IOException {
     byte[] out = handler.handle(Fixtures.bytes("async/not-configured.json"), "lambda-request-id");
-    assertThat(readable(Json.MAPPER.readTree(out)))
-        .isEqualTo(Json.MAPPER.readTree(Fixtures.path("async/not-configured.expected.json").toFile()));
+    assertThat(readable(Json.mapper().readTree(out)))
+        .isEqualTo(Json.mapper().readTree(Fixtures.path("async/not-configured.expected.json").toFile()));
   }
 
   /** The response event with a JSON body parsed, so expected files are readable and compared as JSON. */
@@ -63,7 +63,7 @@ class PredictHttpHandlerEventsTest {
     ObjectNode r = response.deepCopy();
     String ct = r.path("headers").path("content-type").asText("");
     if (ct.contains("json") && !r.path("body").asText().isEmpty()) {
-      r.set("body", Json.MAPPER.readTree(r.path("body").asText()));
+      r.set("body", Json.mapper().readTree(r.path("body").asText()));
     }
     return r;
   }

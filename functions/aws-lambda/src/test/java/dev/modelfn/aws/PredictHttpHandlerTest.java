@@ -18,7 +18,7 @@ class PredictHttpHandlerTest {
     PredictHttpHandler handler = new PredictHttpHandler(Fixtures.fraudEnv());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(Fixtures.bytes("http/api-v2/infer-oip.json")), out, null);
-    JsonNode resp = Json.MAPPER.readTree(out.toByteArray());
+    JsonNode resp = Json.mapper().readTree(out.toByteArray());
     assertThat(resp.get("statusCode").asInt()).isEqualTo(200);
     assertThat(resp.get("headers").get("x-modelfn-model").asText()).isEqualTo("fraud");
   }
@@ -48,7 +48,7 @@ class PredictHttpHandlerTest {
     assertThat(handler.restored()).isFalse();
     handler.afterRestore(null);
     assertThat(handler.restored()).isTrue();
-    JsonNode resp = Json.MAPPER.readTree(handler.handle(Fixtures.bytes("http/api-v2/health-ready.json"), "r"));
+    JsonNode resp = Json.mapper().readTree(handler.handle(Fixtures.bytes("http/api-v2/health-ready.json"), "r"));
     assertThat(resp.get("statusCode").asInt()).isEqualTo(200);
   }
 
@@ -66,7 +66,7 @@ class PredictHttpHandlerTest {
     }
     var lines = captured.toString(StandardCharsets.UTF_8).lines().map(l -> {
       try {
-        return Json.MAPPER.readTree(l);
+        return Json.mapper().readTree(l);
       } catch (Exception e) {
         throw new AssertionError("not JSON: " + l, e);
       }

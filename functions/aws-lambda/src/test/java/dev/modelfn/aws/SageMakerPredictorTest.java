@@ -113,8 +113,8 @@ class SageMakerPredictorTest {
         "AWS_ENDPOINT_URL", runtime.url()));
     byte[] event = Fixtures.bytes("http/api-v2/predict-named-instances.json");
     int before = runtime.calls();
-    JsonNode a = Json.MAPPER.readTree(Json.MAPPER.readTree(onnx.handle(event, "x")).get("body").asText());
-    JsonNode b = Json.MAPPER.readTree(Json.MAPPER.readTree(viaSageMaker.handle(event, "x")).get("body").asText());
+    JsonNode a = Json.mapper().readTree(Json.mapper().readTree(onnx.handle(event, "x")).get("body").asText());
+    JsonNode b = Json.mapper().readTree(Json.mapper().readTree(viaSageMaker.handle(event, "x")).get("body").asText());
     assertThat(runtime.calls()).isEqualTo(before + 1);
     assertThat(b.get("predictions")).isEqualTo(a.get("predictions"));
   }

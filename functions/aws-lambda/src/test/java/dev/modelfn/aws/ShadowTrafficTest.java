@@ -99,7 +99,7 @@ class ShadowTrafficTest {
   void shadowAgreesWithTheSameModelAndDisagreesWithADifferentOne() throws Exception {
     byte[] event = Fixtures.bytes("http/api-v2/predict-named-instances.json");
     byte[] answer = new PredictHttpHandler(Fixtures.fraudEnv()).handle(event, "req-3");
-    JsonNode copy = Json.MAPPER.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("event",
+    JsonNode copy = Json.mapper().createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("event",
         Json.parse(event)).<com.fasterxml.jackson.databind.node.ObjectNode>set("response", Json.parse(answer))
         .put("latency_ms", 0.5);
     PrintStream previous = JsonLogger.sink();

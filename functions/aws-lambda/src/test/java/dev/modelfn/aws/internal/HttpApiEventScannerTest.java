@@ -123,7 +123,7 @@ class HttpApiEventScannerTest {
       }
       try {
         // Jackson escapes what JSON must escape; escape every non-ASCII character too, as AWS does
-        String quoted = Json.MAPPER.writeValueAsString(sb.toString());
+        String quoted = Json.mapper().writeValueAsString(sb.toString());
         StringBuilder ascii = new StringBuilder();
         for (char c : quoted.substring(1, quoted.length() - 1).toCharArray()) {
           ascii.append(c < 0x80 ? String.valueOf(c) : String.format("\\u%04x", (int) c));
@@ -161,7 +161,7 @@ class HttpApiEventScannerTest {
 
   /** An HTTP API event with shuffled keys, white space or none, and unknown members of every kind. */
   private static byte[] generated(Random rnd) {
-    ObjectNode e = Json.MAPPER.createObjectNode();
+    ObjectNode e = Json.mapper().createObjectNode();
     e.put("version", "2.0").put("routeKey", "$default").put("rawPath", rnd.nextBoolean() ? "/v2/models/fraud/infer"
         : "/prod/v2/models/fraud/infer").put("rawQueryString", "a=1&b=2");
     if (rnd.nextInt(4) == 0) {
@@ -221,7 +221,7 @@ class HttpApiEventScannerTest {
     e.put("pathParameters", (String) null);
     String text;
     try {
-      text = (rnd.nextBoolean() ? Json.MAPPER.writerWithDefaultPrettyPrinter() : Json.MAPPER.writer())
+      text = (rnd.nextBoolean() ? Json.mapper().writerWithDefaultPrettyPrinter() : Json.mapper().writer())
           .writeValueAsString(shuffled(e, rnd));
     } catch (JsonProcessingException ex) {
       throw new AssertionError(ex);
@@ -243,7 +243,7 @@ class HttpApiEventScannerTest {
       keys.add(it.next());
     }
     Collections.shuffle(keys, rnd);
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = Json.mapper().createObjectNode();
     for (String k : keys) {
       out.set(k, o.get(k) instanceof ObjectNode child ? shuffled(child, rnd) : o.get(k));
     }

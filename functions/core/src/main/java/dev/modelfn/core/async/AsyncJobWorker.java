@@ -210,7 +210,7 @@ public final class AsyncJobWorker {
           + " refused the job: " + e.getMessage()), System.nanoTime());
     }
     Instant now = clock.instant();
-    ObjectNode rem = Json.MAPPER.createObjectNode().put("endpoint", remote.name())
+    ObjectNode rem = Json.mapper().createObjectNode().put("endpoint", remote.name())
         .put("inference_id", inv.inferenceId()).put("output_location", inv.outputLocation())
         .put("submitted_at", now.toString());
     if (inv.failureLocation() != null) {
@@ -267,12 +267,12 @@ public final class AsyncJobWorker {
   }
 
   private static byte[] pollMessage(String id, int attempt) {
-    return AsyncJobs.bytes(Json.MAPPER.createObjectNode().put("type", "poll").put("job_id", id)
+    return AsyncJobs.bytes(Json.mapper().createObjectNode().put("type", "poll").put("job_id", id)
         .put("attempt", attempt));
   }
 
   private static JsonNode problem(String kind, String detail) {
-    return Json.MAPPER.createObjectNode().put("type", "urn:modelfn:problem:" + kind).put("title", kind)
+    return Json.mapper().createObjectNode().put("type", "urn:modelfn:problem:" + kind).put("title", kind)
         .put("status", 502).put("detail", detail);
   }
 
@@ -324,7 +324,7 @@ public final class AsyncJobWorker {
 
   /** The callback's body: the outcome, and the result (inline or its location) or the error. */
   byte[] callbackBody(Job job) {
-    ObjectNode b = Json.MAPPER.createObjectNode();
+    ObjectNode b = Json.mapper().createObjectNode();
     b.put("job_id", job.id());
     b.put("status", job.text("outcome").orElse(job.status().json()));
     b.put("model_name", job.modelName());
@@ -372,11 +372,11 @@ public final class AsyncJobWorker {
     // The next step is queued before the job records this attempt: if recording fails, the message
     // comes back and this attempt is repeated, rather than the retries silently ending.
     if (!outcome.delivered() && !last) {
-      ObjectNode next = Json.MAPPER.createObjectNode().put("type", "callback").put("job_id", id)
+      ObjectNode next = Json.mapper().createObjectNode().put("type", "callback").put("job_id", id)
           .put("attempt", attempt + 1);
       queue.send(AsyncJobs.bytes(next), (int) delay.toSeconds());
     } else if (!outcome.delivered()) {
-      ObjectNode letter = Json.MAPPER.createObjectNode().put("job_id", id).put("callback_url", url)
+      ObjectNode letter = Json.mapper().createObjectNode().put("job_id", id).put("callback_url", url)
           .put("attempts", attempt).put("last_error", outcome.error())
           .put("status_url", AsyncJobs.statusPath(id)).put("failed_at", done.toString());
       queue.deadLetter(AsyncJobs.bytes(letter));

@@ -123,12 +123,12 @@ public final class AsyncJobs {
       release(idemDigest);
       throw new JobQueueUnavailableException("the job store did not answer: " + e.getMessage(), e);
     }
-    ObjectNode message = Json.MAPPER.createObjectNode().put("type", "run").put("job_id", id);
+    ObjectNode message = Json.mapper().createObjectNode().put("type", "run").put("job_id", id);
     if (inline) {
       message.put("body_base64", Base64.getEncoder().encodeToString(req.body()));
     }
     try {
-      queue.send(Json.MAPPER.writeValueAsBytes(message), 0);
+      queue.send(Json.mapper().writeValueAsBytes(message), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
@@ -154,7 +154,7 @@ public final class AsyncJobs {
   }
 
   private HttpResponse accepted(Job job, Map<String, String> headers) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
+    ObjectNode body = Json.mapper().createObjectNode();
     body.put("id", job.id());
     body.put("status", job.status().json());
     body.put("model_name", job.modelName());
@@ -185,7 +185,7 @@ public final class AsyncJobs {
 
   static byte[] bytes(JsonNode node) {
     try {
-      return Json.MAPPER.writeValueAsBytes(node);
+      return Json.mapper().writeValueAsBytes(node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

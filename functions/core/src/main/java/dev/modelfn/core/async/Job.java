@@ -48,7 +48,7 @@ public final class Job {
   }
 
   static Job create(String id, String model, String version, Instant now) {
-    ObjectNode d = Json.MAPPER.createObjectNode();
+    ObjectNode d = Json.mapper().createObjectNode();
     d.put("id", id);
     d.put("status", Status.QUEUED.json());
     d.put("model_name", model);
@@ -68,7 +68,7 @@ public final class Job {
 
   byte[] bytes() {
     try {
-      return Json.MAPPER.writeValueAsBytes(doc);
+      return Json.mapper().writeValueAsBytes(doc);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -158,10 +158,10 @@ public final class JobStore {
    * the earlier claim ({@code job_id}, {@code request_sha256}).
    */
   Optional<JsonNode> claimIdempotency(String digest, String jobId, String requestSha256) {
-    ObjectNode record = Json.MAPPER.createObjectNode().put("job_id", jobId).put("request_sha256", requestSha256);
+    ObjectNode record = Json.mapper().createObjectNode().put("job_id", jobId).put("request_sha256", requestSha256);
     byte[] bytes;
     try {
-      bytes = Json.MAPPER.writeValueAsBytes(record);
+      bytes = Json.mapper().writeValueAsBytes(record);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

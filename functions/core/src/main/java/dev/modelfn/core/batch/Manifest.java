@@ -28,7 +28,7 @@ final class Manifest {
 
   static Manifest parse(byte[] bytes) {
     try {
-      JsonNode n = Json.MAPPER.readTree(bytes);
+      JsonNode n = Json.mapper().readTree(bytes);
       if (n == null || !n.isObject()) {
         throw new IllegalArgumentException("a manifest is a JSON object");
       }
@@ -39,12 +39,12 @@ final class Manifest {
   }
 
   static Manifest fresh() {
-    return new Manifest(Json.MAPPER.createObjectNode());
+    return new Manifest(Json.mapper().createObjectNode());
   }
 
   byte[] bytes() {
     try {
-      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+      return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -73,7 +73,7 @@ final class Manifest {
   /** One writer's checkpoint: its upload, its parts, and the object holding the bytes after them. */
   record WriterState(String uploadId, List<BlobStore.Part> parts, String tailKey) {
     ObjectNode toJson() {
-      ObjectNode o = Json.MAPPER.createObjectNode();
+      ObjectNode o = Json.mapper().createObjectNode();
       if (uploadId != null) {
         o.put("uploadId", uploadId);
       }

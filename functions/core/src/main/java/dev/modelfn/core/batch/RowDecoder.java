@@ -257,7 +257,7 @@ abstract class RowDecoder {
     @Override
     void decode(byte[] record, int length, float[] dest, int at) {
       JsonNode row = Json.parse(record, 0, length);
-      ArrayNode one = Json.MAPPER.createArrayNode().add(row);
+      ArrayNode one = Json.mapper().createArrayNode().add(row);
       float[] values = (float[]) InstancesCodec.decode(one, "", sig, 1).inputs().get(0).data();
       System.arraycopy(values, 0, dest, at, width);
     }

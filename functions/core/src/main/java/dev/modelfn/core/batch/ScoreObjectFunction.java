@@ -92,7 +92,7 @@ public final class ScoreObjectFunction {
 
   /** The body of a continuation message for {@code req}. */
   static String continuationBody(String bucket, String key, String claim) {
-    ObjectNode c = Json.MAPPER.createObjectNode();
+    ObjectNode c = Json.mapper().createObjectNode();
     c.putObject("modelfnContinuation").put("bucket", bucket).put("key", key).put("claim", claim);
     return c.toString();
   }
@@ -100,7 +100,7 @@ public final class ScoreObjectFunction {
   /** Reads a continuation message body, if it is one. */
   public static Optional<Request> continuation(String body) {
     try {
-      JsonNode n = Json.MAPPER.readTree(body);
+      JsonNode n = Json.mapper().readTree(body);
       JsonNode c = n == null ? null : n.get("modelfnContinuation");
       if (c == null || !c.isObject()) {
         return Optional.empty();
@@ -620,7 +620,7 @@ public final class ScoreObjectFunction {
   }
 
   private static String rejectLine(String[] x) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
+    ObjectNode o = Json.mapper().createObjectNode();
     o.put("row", Long.parseLong(x[0])).put("line", Long.parseLong(x[1])).put("raw", x[2]).put("reason", x[3]);
     return o.toString() + "\n";
   }

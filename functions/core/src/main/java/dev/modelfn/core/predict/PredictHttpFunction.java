@@ -432,12 +432,11 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     return ready ? json(200, yes, headers) : json(503, no, headers);
   }
 
+  /** A JSON string literal, with quotes. */
   private static String quote(String s) {
-    try {
-      return Json.MAPPER.writeValueAsString(s);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, sb);
+    return sb.append('"').toString();
   }
 
   private static String routeName(Route.Match m) {

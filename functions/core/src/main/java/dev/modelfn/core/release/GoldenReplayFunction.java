@@ -73,7 +73,7 @@ public final class GoldenReplayFunction {
         if (!Files.exists(expected)) {
           throw new IllegalArgumentException("golden request " + event + " has no " + expected.getFileName());
         }
-        cases.add(new GoldenCase(name, Files.readAllBytes(event), Json.MAPPER.readTree(expected.toFile())));
+        cases.add(new GoldenCase(name, Files.readAllBytes(event), Json.mapper().readTree(expected.toFile())));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("golden requests: cannot read " + dir, e);
@@ -87,7 +87,7 @@ public final class GoldenReplayFunction {
     for (GoldenCase c : cases) {
       JsonNode actual;
       try {
-        actual = ResponseDiff.readable(Json.MAPPER.readTree(invoker.invoke(c.event())));
+        actual = ResponseDiff.readable(Json.mapper().readTree(invoker.invoke(c.event())));
       } catch (Exception e) {
         mismatches.add(new ResponseDiff.Mismatch(c.name(), "", "a response event", "failure: " + e.getMessage()));
         continue;

@@ -44,7 +44,7 @@ public final class ResponseDiff {
     String ct = copy.path("headers").path("content-type").asText("");
     String body = copy.path("body").asText("");
     if (ct.contains("json") && !body.isEmpty() && !copy.path("isBase64Encoded").asBoolean(false)) {
-      copy.set("body", Json.MAPPER.readTree(body));
+      copy.set("body", Json.mapper().readTree(body));
     }
     return copy;
   }

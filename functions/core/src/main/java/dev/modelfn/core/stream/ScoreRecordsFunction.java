@@ -72,7 +72,7 @@ public final class ScoreRecordsFunction {
     float[] x = new float[records.size() * width];
     for (SourceRecord r : records) {
       try {
-        ArrayNode one = Json.MAPPER.createArrayNode().add(Json.parse(r.payload()));
+        ArrayNode one = Json.mapper().createArrayNode().add(Json.parse(r.payload()));
         float[] v = (float[]) InstancesCodec.decode(one, "", md.signature(), 1).inputs().get(0).data();
         System.arraycopy(v, 0, x, valid.size() * width, width);
         valid.add(r);
@@ -291,7 +291,7 @@ public final class ScoreRecordsFunction {
   }
 
   private static DeadLetters.Letter letter(SourceRecord r, ModelMetadata md, String reason) {
-    var o = Json.MAPPER.createObjectNode();
+    var o = Json.mapper().createObjectNode();
     o.put("source_id", r.id()).put("source_position", r.position()).put("model_name", md.name())
         .put("model_version", md.version()).put("reason", reason).put("dead_lettered_at", Instant.now().toString());
     r.group().ifPresent(g -> o.put("message_group", g));

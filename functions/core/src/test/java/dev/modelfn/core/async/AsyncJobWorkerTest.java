@@ -224,7 +224,7 @@ class AsyncJobWorkerTest {
     assertThat(queue.messages).isEmpty();
 
     // a repeated run message submits nothing again
-    worker.handle(AsyncJobs.bytes(Json.MAPPER.createObjectNode().put("type", "run").put("job_id", id)));
+    worker.handle(AsyncJobs.bytes(Json.mapper().createObjectNode().put("type", "run").put("job_id", id)));
     assertThat(remote.invocations).hasSize(1);
   }
 

@@ -17,14 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ResponseDiffTest {
   private static ObjectNode expected() throws IOException {
-    return (ObjectNode) Json.MAPPER.readTree(Fixtures.path("http/api-v2/infer-oip.expected.json").toFile());
+    return (ObjectNode) Json.mapper().readTree(Fixtures.path("http/api-v2/infer-oip.expected.json").toFile());
   }
 
   /** The expected file turned back into the response event a function returns (body as a string). */
   private static byte[] responseEvent(ObjectNode readable) throws IOException {
     ObjectNode r = readable.deepCopy();
-    r.put("body", Json.MAPPER.writeValueAsString(r.get("body")));
-    return Json.MAPPER.writeValueAsBytes(r);
+    r.put("body", Json.mapper().writeValueAsString(r.get("body")));
+    return Json.mapper().writeValueAsBytes(r);
   }
 
   private static ArrayNode data(ObjectNode readable) {
@@ -34,17 +34,17 @@ class ResponseDiffTest {
   @Test
   void acceptsNumbersWithinTheToleranceAndIgnoresTheModelVersionLabels() throws IOException {
     ObjectNode actual = expected();
-    data(actual).set(0, Json.MAPPER.getNodeFactory().numberNode(data(actual).get(0).asDouble() + 5e-6));
+    data(actual).set(0, Json.mapper().getNodeFactory().numberNode(data(actual).get(0).asDouble() + 5e-6));
     ((ObjectNode) actual.path("body")).put("model_version", "42");
     ((ObjectNode) actual.path("headers")).put("x-modelfn-model-version", "42");
     assertThat(new ResponseDiff(1e-5).compare("c", expected(), ResponseDiff.readable(
-        Json.MAPPER.readTree(responseEvent(actual))))).isEmpty();
+        Json.mapper().readTree(responseEvent(actual))))).isEmpty();
   }
 
   @Test
   void pointsAtEachDifferenceWithWhatWasExpected() throws IOException {
     ObjectNode actual = expected();
-    data(actual).set(1, Json.MAPPER.getNodeFactory().numberNode(0.5));
+    data(actual).set(1, Json.mapper().getNodeFactory().numberNode(0.5));
     actual.put("statusCode", 500);
     ((ObjectNode) actual.path("headers")).remove("x-modelfn-model");
     ((ObjectNode) actual.path("body")).put("extra", true);
@@ -76,7 +76,7 @@ class ResponseDiffTest {
     Files.copy(Fixtures.path("http/api-v2/infer-oip.json"), dir.resolve("infer-oip.json"));
     assertThatThrownBy(() -> GoldenReplayFunction.load(dir)).hasMessageContaining("has no infer-oip.expected.json");
     assertThat(new GoldenReplayFunction.Report(0, List.of()).passed()).isFalse();
-    JsonNode none = Json.MAPPER.createObjectNode();
+    JsonNode none = Json.mapper().createObjectNode();
     assertThat(ResponseDiff.maxNumericDelta(none, none)).isZero();
   }
 }
