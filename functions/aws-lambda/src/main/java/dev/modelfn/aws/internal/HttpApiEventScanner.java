@@ -20,9 +20,10 @@ import java.util.Map;
  * {@code headers} and {@code queryStringParameters} of string values, {@code body} and
  * {@code isBase64Encoded}, and in {@code requestContext} the {@code requestId}, {@code stage} and
  * {@code http.method}. Anything else — another payload version, a value of another type, an
- * escape or a non-ASCII byte where it does not expect one, a name given twice, a body that is not
- * base64 where it should be, malformed JSON — makes it answer null, and the caller reads the event
- * as a tree, which gives the same request or reports what is wrong.
+ * escape or a non-ASCII byte where it does not expect one, one of those names twice, a body that
+ * is not base64 where it should be, malformed JSON — makes it answer null, and the caller reads the
+ * event as a tree, which gives the same request or reports what is wrong. (Names it skips are not
+ * checked for repeats; API Gateway never repeats one, and the tree path would refuse the event.)
  */
 public final class HttpApiEventScanner extends EventScanner {
   private static final byte[] VERSION = ascii("version");
