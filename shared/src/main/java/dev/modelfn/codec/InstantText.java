@@ -105,12 +105,6 @@ public final class InstantText {
     return n;
   }
 
-  /** The text of {@code t} as bytes. */
-  public static byte[] bytes(Instant t) {
-    byte[] b = new byte[MAX_LENGTH];
-    return java.util.Arrays.copyOf(b, write(t, b, 0));
-  }
-
   /** {@code v} (non-negative) in exactly {@code width} digits, zero-padded. */
   private static int digits(int v, int width, byte[] b, int at) {
     for (int k = at + width - 1; k >= at; k--) {

@@ -66,11 +66,6 @@ public final class PlainAscii {
     return i;
   }
 
-  /** True when none of the eight bytes in {@code w} is a quote, a backslash, below 0x20 or above 0x7f. */
-  static boolean word(long w) {
-    return special(w) == 0;
-  }
-
   /**
    * The high bit of each byte of {@code w} that is {@code "}, {@code \\}, below 0x20 or above
    * 0x7f (SWAR: a byte equal to {@code k} becomes zero after XOR with {@code k}, and subtracting one

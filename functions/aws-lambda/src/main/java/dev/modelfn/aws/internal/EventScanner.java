@@ -53,6 +53,12 @@ abstract class EventScanner {
     ws();
     string(true);
   }
+  /** The text of a plain string (see {@link #plainString}). */
+  final String plainText() {
+    plainString();
+    return text();
+  }
+
 
   /**
    * A string: its span, escapes included as written (keys compared with it are plain words); with

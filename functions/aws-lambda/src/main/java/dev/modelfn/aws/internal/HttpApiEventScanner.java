@@ -85,8 +85,7 @@ public final class HttpApiEventScanner extends EventScanner {
           v2 = true;
         } else if (is(RAW_PATH)) {
           once(rawPath != null);
-          plainString();
-          rawPath = text();
+          rawPath = plainText();
         } else if (is(HEADERS)) {
           once(headers != null);
           headers = strings(true);
@@ -147,12 +146,10 @@ public final class HttpApiEventScanner extends EventScanner {
       key();
       if (is(REQUEST_ID)) {
         once(requestId != null);
-        plainString();
-        requestId = text();
+        requestId = plainText();
       } else if (is(STAGE)) {
         once(stage != null);
-        plainString();
-        stage = text();
+        stage = plainText();
       } else if (is(HTTP)) {
         once(seenHttp);
         seenHttp = true;
@@ -161,8 +158,7 @@ public final class HttpApiEventScanner extends EventScanner {
             key();
             if (is(METHOD)) {
               once(method != null);
-              plainString();
-              method = text();
+              method = plainText();
             } else {
               skipValue(2);
             }

@@ -94,8 +94,7 @@ public final class KinesisEventScanner extends EventScanner {
           plainString();
           kinesisSource = is(AWS_KINESIS);
         } else if (is(EVENT_ID)) {
-          plainString();
-          eventId = text();
+          eventId = plainText();
         } else if (is(KINESIS)) {
           if (seenKinesis) {
             throw UNREADABLE;
@@ -107,8 +106,7 @@ public final class KinesisEventScanner extends EventScanner {
               if (is(DATA)) {
                 payload = data();
               } else if (is(SEQUENCE)) {
-                plainString();
-                sequence = text();
+                sequence = plainText();
               } else if (is(ARRIVAL)) {
                 arrival = number();
               } else {
