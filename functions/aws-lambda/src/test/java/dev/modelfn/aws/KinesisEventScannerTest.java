@@ -102,6 +102,45 @@ class KinesisEventScannerTest {
     }
   }
 
+  /**
+   * Records that share members as a batch's do, each differing from the one before now and then:
+   * a value changed, lengthened (a number that goes on where the previous one ended) or nested, a
+   * member added, dropped or moved, white space or none. The scanner skips the members a record
+   * shares with the previous one by comparing bytes; it must read each record as the tree path does.
+   */
+  @Test
+  void readsRecordsThatShareMembersAsTheTreePathDoes() {
+    Random rnd = new Random(23);
+    for (int n = 0; n < 300; n++) {
+      StringBuilder event = new StringBuilder("{\"Records\":[");
+      int records = 1 + rnd.nextInt(8);
+      String space = rnd.nextBoolean() ? "" : " ";
+      for (int r = 0; r < records; r++) {
+        List<String> inner = new ArrayList<>(List.of("\"kinesisSchemaVersion\":" + space + "\"1.0\"",
+            "\"partitionKey\":\"card-" + rnd.nextInt(3) + "\"", "\"sequenceNumber\":\"" + (1000 + r) + "\"",
+            "\"data\":\"" + Base64.getEncoder().encodeToString(new byte[] {(byte) r, 1, 2, 3}) + "\"",
+            "\"approximateArrivalTimestamp\":1795500000." + rnd.nextInt(10)));
+        List<String> outer = new ArrayList<>(List.of("\"eventSource\":\"aws:kinesis\"",
+            "\"eventVersion\":" + space + "\"1.0\"", "\"eventID\":\"shardId-000000000000:" + (1000 + r) + "\"",
+            "\"eventName\":\"aws:kinesis:record\"", "\"count\":" + (rnd.nextInt(4) == 0 ? "12" : "1"),
+            "\"flag\":" + (rnd.nextBoolean() ? "true" : "false"), "\"nested\":{\"a\":[1,{\"b\":null}]}",
+            "\"awsRegion\":\"us-east-1\"", "\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:1:stream/s\""));
+        switch (rnd.nextInt(6)) {
+          case 0 -> outer.add(rnd.nextInt(outer.size()), "\"extra\":\"x" + r + "\"");
+          case 1 -> outer.remove(3 + rnd.nextInt(outer.size() - 3));
+          case 2 -> Collections.swap(outer, 3 + rnd.nextInt(outer.size() - 3), 3 + rnd.nextInt(outer.size() - 3));
+          case 3 -> inner.add(0, "\"kinesisSchemaVersion2\":\"1.0\"");
+          default -> { }
+        }
+        event.append(r == 0 ? "" : "," + space).append("{\"kinesis\":{").append(String.join("," + space, inner))
+            .append("},").append(String.join("," + space, outer)).append(space).append('}');
+      }
+      byte[] bytes = event.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+      sameAsTree(bytes);
+      assertThat(KinesisEventScanner.scan(bytes)).hasSize(records);
+    }
+  }
+
   /** A Kinesis event with shuffled keys, white space or none, and unknown members of every kind. */
   private static byte[] generated(Random rnd) {
     ObjectNode event = Json.mapper().createObjectNode();

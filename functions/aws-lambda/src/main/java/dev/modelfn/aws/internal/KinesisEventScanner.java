@@ -80,6 +80,25 @@ public final class KinesisEventScanner extends EventScanner {
     return out;
   }
 
+  /**
+   * The previous record's runs of skipped members at one level of a record (the record, its
+   * {@code kinesis} object), by the index of a run's first member: where the run starts in the
+   * event, its length in bytes and how many members it holds. The records of a batch share most
+   * of what the scanner skips (the stream's ARN, the region, the event name and version): bytes
+   * equal to a run already read are the same members, skipped with one comparison.
+   */
+  private static final class Runs {
+    static final int MAX = 16;
+    final int[] at = new int[MAX];
+    final int[] bytes = new int[MAX];
+    final int[] members = new int[MAX];
+    int open = -1;
+    int openAt;
+  }
+
+  private final Runs recordRuns = new Runs();
+  private final Runs kinesisRuns = new Runs();
+
   private SourceRecord record() {
     boolean kinesisSource = false;
     String eventId = null;
@@ -88,35 +107,65 @@ public final class KinesisEventScanner extends EventScanner {
     double arrival = 0;
     boolean seenKinesis = false;
     if (object()) {
+      Runs runs = recordRuns;
+      runs.open = -1;
+      int k = 0;
       do {
+        ws();
+        int same = same(runs, k);
+        if (same > 0) {
+          k += same;
+          continue;
+        }
+        int at = i;
         key();
         if (is(EVENT_SOURCE)) {
           plainString();
           kinesisSource = is(AWS_KINESIS);
+          read(runs, k);
         } else if (is(EVENT_ID)) {
           eventId = plainText();
+          read(runs, k);
         } else if (is(KINESIS)) {
           if (seenKinesis) {
             throw UNREADABLE;
           }
           seenKinesis = true;
+          read(runs, k);
           if (object()) {
+            Runs inner = kinesisRuns;
+            inner.open = -1;
+            int m = 0;
             do {
+              ws();
+              int sameInner = same(inner, m);
+              if (sameInner > 0) {
+                m += sameInner;
+                continue;
+              }
+              int innerAt = i;
               key();
               if (is(DATA)) {
                 payload = data();
+                read(inner, m);
               } else if (is(SEQUENCE)) {
                 sequence = plainText();
+                read(inner, m);
               } else if (is(ARRIVAL)) {
                 arrival = number();
+                read(inner, m);
               } else {
                 skipValue(1);
+                skipped(inner, m, innerAt);
               }
+              m++;
             } while (comma('}'));
           }
         } else {
           skipValue(1);
+          skipped(runs, k, at);
         }
+        k++;
       } while (comma('}'));
     }
     if (!kinesisSource || sequence == null || payload == null) {
@@ -127,11 +176,64 @@ public final class KinesisEventScanner extends EventScanner {
   }
 
   /**
-   * A record's data, decoded. Lambda's data is base64, so the string's end is found by its closing
-   * quote (or an escape, which sends the event to the tree path) alone, two tests per eight bytes:
-   * decoding then checks every byte of it, and base64 has no control or non-ASCII bytes. Text that is not base64 is read again as a plain string
-   * (an escape in it makes the event one for the tree path) and kept as it is, to be decoded as
-   * poison later, as the tree path does.
+   * When the bytes from here are those of the previous record's run of skipped members that began
+   * at member {@code k}, followed by the end of a member: past them, how many members they are;
+   * else 0. The bytes were read as whole members there, so they are the same members here.
+   */
+  private int same(Runs runs, int k) {
+    runs.open = -1;
+    if (k >= Runs.MAX) {
+      return 0;
+    }
+    int n = runs.bytes[k];
+    if (n == 0) {
+      return 0;
+    }
+    int from = runs.at[k];
+    if (i + n >= b.length || !java.util.Arrays.equals(b, i, i + n, b, from, from + n)) {
+      return 0;
+    }
+    byte next = b[i + n]; // a number or a literal may go on here where it ended there
+    if (next != ',' && next != '}' && next != ' ' && next != '\n' && next != '\r' && next != '\t') {
+      return 0;
+    }
+    runs.at[k] = i;
+    i += n;
+    return runs.members[k];
+  }
+
+  /** Member {@code k}, from {@code at} to here, was skipped: it opens a run, or extends the open one. */
+  private void skipped(Runs runs, int k, int at) {
+    int r = runs.open;
+    if (r < 0) {
+      if (k >= Runs.MAX) {
+        return;
+      }
+      runs.open = r = k;
+      runs.openAt = at;
+      runs.at[k] = at;
+      runs.members[k] = 0;
+    }
+    runs.bytes[r] = i - runs.openAt;
+    runs.members[r]++;
+  }
+
+  /** Member {@code k} was read: no run starts there. */
+  private static void read(Runs runs, int k) {
+    runs.open = -1;
+    if (k < Runs.MAX) {
+      runs.bytes[k] = 0;
+    }
+  }
+
+  /**
+   * A record's data, decoded. Lambda writes it as padded base64, whose length is a multiple of
+   * four: the closing quote is looked for at every fourth byte only, and the decoder, which checks
+   * every byte, confirms it (a quote the look-up stepped over, an escape or a non-base64 byte in
+   * the span makes it refuse). Otherwise the string's end is found by its closing quote (or an
+   * escape, which sends the event to the tree path) and decoded again; text that is not base64 is
+   * read again as a plain string (an escape in it makes the event one for the tree path) and kept
+   * as it is, to be decoded as poison later, as the tree path does.
    */
   private byte[] data() {
     ws();
@@ -139,19 +241,40 @@ public final class KinesisEventScanner extends EventScanner {
       throw UNREADABLE;
     }
     int from = i + 1;
+    int q = from;
+    while (q < b.length && b[q] != '"') {
+      q += 4;
+    }
+    if (q < b.length) {
+      byte[] d = decoded(from, q);
+      if (d != null) {
+        i = q + 1;
+        return d;
+      }
+    }
     int to = PlainAscii.quoteOrBackslash(b, from);
     if (to >= b.length || b[to] != '"') {
       throw UNREADABLE; // an escape: not what Lambda writes; the tree path
     }
+    byte[] d = decoded(from, to);
+    if (d != null) {
+      i = to + 1;
+      return d;
+    }
+    i = from - 1;
+    string(true);
+    return java.util.Arrays.copyOfRange(b, start, end);
+  }
+
+  /** The base64 text from {@code from} to {@code to} decoded, or null when it is not base64. */
+  private byte[] decoded(int from, int to) {
     try {
       ByteBuffer d = Base64.getDecoder().decode(ByteBuffer.wrap(b, from, to - from));
-      i = to + 1;
       byte[] a = d.array();
-      return d.arrayOffset() == 0 && d.remaining() == a.length ? a
+      return d.arrayOffset() == 0 && d.position() == 0 && d.remaining() == a.length ? a
           : java.util.Arrays.copyOfRange(a, d.arrayOffset() + d.position(), d.arrayOffset() + d.limit());
     } catch (IllegalArgumentException e) {
-      string(true);
-      return java.util.Arrays.copyOfRange(b, start, end);
+      return null;
     }
   }
 }
