@@ -12,8 +12,12 @@ class FloatTextTest {
   /** The reference: Jackson's float writer, which gives {@code Float.toString}'s text of JDK 19 and later. */
   private static void same(float v) {
     String want = NumberOutput.toString(v, true);
-    byte[] b = new byte[FloatText.MAX_LENGTH + 4];
+    byte[] b = new byte[2 + FloatText.ROOM]; // exactly the room it asks for
+    b[0] = b[1] = 'x';
     int end = FloatText.write(v, b, 2);
+    if (b[0] != 'x' || b[1] != 'x') {
+      assertThat(new String(b, 0, 2, java.nio.charset.StandardCharsets.ISO_8859_1)).as("before the text").isEqualTo("xx");
+    }
     String got = new String(b, 2, end - 2, java.nio.charset.StandardCharsets.ISO_8859_1);
     if (!got.equals(want)) {
       assertThat(got).as("bits %08x", Float.floatToRawIntBits(v)).isEqualTo(want);
@@ -37,6 +41,23 @@ class FloatTextTest {
     assertThat(FloatText.toString(Float.MIN_VALUE)).isEqualTo("1.4E-45");
     assertThat(FloatText.toString(Float.MAX_VALUE)).isEqualTo("3.4028235E38");
     assertThat(FloatText.toString(-Float.MIN_NORMAL)).isEqualTo("-1.1754944E-38");
+  }
+
+  /** Every number below 10^8: its eight digits, the first in the lowest byte. */
+  @Test
+  void eightDigitsAtOnceForEveryNumberBelowAHundredMillion() {
+    for (int v = 0; v < 100_000_000; v++) {
+      long got = FloatText.eight(v);
+      long want = 0;
+      int x = v;
+      for (int k = 7; k >= 0; k--) {
+        want |= (long) (x % 10) << (8 * k);
+        x /= 10;
+      }
+      if (got != want) {
+        assertThat(Long.toHexString(got)).as("%d", v).isEqualTo(Long.toHexString(want));
+      }
+    }
   }
 
   @Test

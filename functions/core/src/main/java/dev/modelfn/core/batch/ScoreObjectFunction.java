@@ -586,7 +586,7 @@ public final class ScoreObjectFunction {
       System.arraycopy(label, 0, line, n, label.length);
       n += label.length;
       for (int j = 0; j < k; j++) {
-        ensure(1 + dev.modelfn.codec.FloatText.MAX_LENGTH);
+        ensure(1 + dev.modelfn.codec.FloatText.ROOM);
         line[n++] = ',';
         n = dev.modelfn.codec.FloatText.write(p[r * k + j], line, n);
       }

@@ -246,7 +246,7 @@ public final class ScoreRecordsFunction {
       n = put(b, n, label);
       n = put(b, n, openProbabilities);
       for (int j = 0; j < k; j++) {
-        b = room(b, n, probNames[j].length + dev.modelfn.codec.FloatText.MAX_LENGTH);
+        b = room(b, n, probNames[j].length + dev.modelfn.codec.FloatText.ROOM);
         n = put(b, n, probNames[j]);
         n = dev.modelfn.codec.FloatText.write(s[i * k + j], b, n); // the same text as Jackson's, without a String
       }
