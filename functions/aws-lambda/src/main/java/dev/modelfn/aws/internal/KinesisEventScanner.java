@@ -181,7 +181,6 @@ public final class KinesisEventScanner extends EventScanner {
    * else 0. The bytes were read as whole members there, so they are the same members here.
    */
   private int same(Runs runs, int k) {
-    runs.open = -1;
     if (k >= Runs.MAX) {
       return 0;
     }
@@ -197,6 +196,7 @@ public final class KinesisEventScanner extends EventScanner {
     if (next != ',' && next != '}' && next != ' ' && next != '\n' && next != '\r' && next != '\t') {
       return 0;
     }
+    runs.open = -1;
     runs.at[k] = i;
     i += n;
     return runs.members[k];
