@@ -81,17 +81,22 @@ public final class KinesisEventScanner extends EventScanner {
   }
 
   /**
-   * The previous record's runs of skipped members at one level of a record (the record, its
-   * {@code kinesis} object), by the index of a run's first member: where the run starts in the
-   * event, its length in bytes and how many members it holds. The records of a batch share most
-   * of what the scanner skips (the stream's ARN, the region, the event name and version): bytes
-   * equal to a run already read are the same members, skipped with one comparison.
+   * What the previous record held at one level (the record, its {@code kinesis} object), by
+   * member index: the runs of skipped members, by the index of a run's first member (where the run
+   * starts in the event, its length in bytes and how many members it holds), and each member's key
+   * (where its {@code "name":} lay, its length, and which key it was). The records of a batch share
+   * most of what the scanner skips (the stream's ARN, the region, the event name and version) and
+   * their keys come in the same order: bytes equal to a run already read are the same members,
+   * skipped with one comparison, and bytes equal to the key read at the same place are that key.
    */
   private static final class Runs {
     static final int MAX = 16;
     final int[] at = new int[MAX];
     final int[] bytes = new int[MAX];
     final int[] members = new int[MAX];
+    final int[] keyAt = new int[MAX];
+    final int[] keyBytes = new int[MAX];
+    final int[] keyId = new int[MAX];
     int open = -1;
     int openAt;
   }
@@ -118,15 +123,15 @@ public final class KinesisEventScanner extends EventScanner {
           continue;
         }
         int at = i;
-        key();
-        if (is(EVENT_SOURCE)) {
+        int key = keyOf(runs, k, false);
+        if (key == EVENT_SOURCE_KEY) {
           plainString();
           kinesisSource = is(AWS_KINESIS);
           read(runs, k);
-        } else if (is(EVENT_ID)) {
+        } else if (key == EVENT_ID_KEY) {
           eventId = plainText();
           read(runs, k);
-        } else if (is(KINESIS)) {
+        } else if (key == KINESIS_KEY) {
           if (seenKinesis) {
             throw UNREADABLE;
           }
@@ -144,14 +149,14 @@ public final class KinesisEventScanner extends EventScanner {
                 continue;
               }
               int innerAt = i;
-              key();
-              if (is(DATA)) {
+              int innerKey = keyOf(inner, m, true);
+              if (innerKey == DATA_KEY) {
                 payload = data();
                 read(inner, m);
-              } else if (is(SEQUENCE)) {
+              } else if (innerKey == SEQUENCE_KEY) {
                 sequence = plainText();
                 read(inner, m);
-              } else if (is(ARRIVAL)) {
+              } else if (innerKey == ARRIVAL_KEY) {
                 arrival = number();
                 read(inner, m);
               } else {
@@ -216,6 +221,42 @@ public final class KinesisEventScanner extends EventScanner {
     }
     runs.bytes[r] = i - runs.openAt;
     runs.members[r]++;
+  }
+
+  /** Which key a member has, at either level: one the scanner reads, or another (skipped). */
+  private static final int OTHER_KEY = 1;
+  private static final int EVENT_SOURCE_KEY = 2;
+  private static final int EVENT_ID_KEY = 3;
+  private static final int KINESIS_KEY = 4;
+  private static final int DATA_KEY = 5;
+  private static final int SEQUENCE_KEY = 6;
+  private static final int ARRIVAL_KEY = 7;
+
+  /**
+   * The key of member {@code k} (at the record's level, or with {@code inner} its {@code kinesis}
+   * object's), past its colon: the previous record's key at {@code k} when the bytes are the same,
+   * else read and compared with the keys the scanner wants.
+   */
+  private int keyOf(Runs runs, int k, boolean inner) {
+    int at = i;
+    if (k < Runs.MAX) {
+      int n = runs.keyBytes[k];
+      int from = runs.keyAt[k];
+      if (n > 0 && i + n < b.length && java.util.Arrays.equals(b, i, i + n, b, from, from + n)) {
+        runs.keyAt[k] = i;
+        i += n;
+        return runs.keyId[k];
+      }
+    }
+    key();
+    int id = inner ? (is(DATA) ? DATA_KEY : is(SEQUENCE) ? SEQUENCE_KEY : is(ARRIVAL) ? ARRIVAL_KEY : OTHER_KEY)
+        : (is(EVENT_SOURCE) ? EVENT_SOURCE_KEY : is(EVENT_ID) ? EVENT_ID_KEY : is(KINESIS) ? KINESIS_KEY : OTHER_KEY);
+    if (k < Runs.MAX) {
+      runs.keyAt[k] = at;
+      runs.keyBytes[k] = i - at;
+      runs.keyId[k] = id;
+    }
+    return id;
   }
 
   /** Member {@code k} was read: no run starts there. */
