@@ -121,7 +121,7 @@ public final class LocalCloud implements AutoCloseable {
       for (ServerProcess.Spec spec : specs) {
         ServerProcess p = new ServerProcess(spec);
         servers.put(spec.name(), p);
-        starting.add(CompletableFuture.runAsync(p::start));
+        starting.add(CompletableFuture.runAsync(p::start, OWN_THREAD));
       }
       for (CompletableFuture<Void> f : starting) {
         try {
@@ -426,10 +426,22 @@ public final class LocalCloud implements AutoCloseable {
     if (s3Direct != null) {
       s3Direct.close();
     }
+    // each may take its SIGTERM grace (5 s): all at once
     List<CompletableFuture<Void>> stopping = new ArrayList<>();
     for (ServerProcess p : servers.values()) {
-      stopping.add(CompletableFuture.runAsync(p::close));
+      stopping.add(CompletableFuture.runAsync(p::close, OWN_THREAD));
     }
     stopping.forEach(CompletableFuture::join);
   }
+
+  /**
+   * Runs each task on a thread of its own. The servers start and stop side by side, each waiting
+   * on its process: the common fork-join pool has a single thread on a 2-core machine, which ran
+   * them one after another (and a stop could then take the sum of their grace periods).
+   */
+  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    Thread t = new Thread(task, "local-cloud-server");
+    t.setDaemon(true);
+    t.start();
+  };
 }
