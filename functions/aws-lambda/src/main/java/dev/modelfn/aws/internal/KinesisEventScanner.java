@@ -194,7 +194,7 @@ public final class KinesisEventScanner extends EventScanner {
       return 0;
     }
     int from = runs.at[k];
-    if (i + n >= b.length || !java.util.Arrays.equals(b, i, i + n, b, from, from + n)) {
+    if (!sameBytes(from, n)) {
       return 0;
     }
     byte next = b[i + n]; // a number or a literal may go on here where it ended there
@@ -205,6 +205,11 @@ public final class KinesisEventScanner extends EventScanner {
     runs.at[k] = i;
     i += n;
     return runs.members[k];
+  }
+
+  /** True when the {@code n} bytes from here are those from {@code from}, with a byte after them. */
+  private boolean sameBytes(int from, int n) {
+    return i + n < b.length && java.util.Arrays.equals(b, i, i + n, b, from, from + n);
   }
 
   /** Member {@code k}, from {@code at} to here, was skipped: it opens a run, or extends the open one. */
@@ -242,7 +247,7 @@ public final class KinesisEventScanner extends EventScanner {
     if (k < Runs.MAX) {
       int n = runs.keyBytes[k];
       int from = runs.keyAt[k];
-      if (n > 0 && i + n < b.length && java.util.Arrays.equals(b, i, i + n, b, from, from + n)) {
+      if (n > 0 && sameBytes(from, n)) {
         runs.keyAt[k] = i;
         i += n;
         return runs.keyId[k];
