@@ -1,6 +1,5 @@
 package dev.modelfn.codec;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.ElementType;
@@ -10,10 +9,8 @@ import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.ModelSignature;
 import dev.modelfn.model.Tensor;
 import dev.modelfn.model.TensorSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -197,24 +194,28 @@ public final class OipV2Codec {
     return i;
   }
 
-  /** Writes a v2 inference response. */
+  private static final byte[] MODEL_NAME = "{\"model_name\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MODEL_VERSION = ",\"model_version\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ID = ",\"id\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OUTPUTS = ",\"outputs\":[".getBytes(StandardCharsets.US_ASCII);
+
+  /** Writes a v2 inference response (straight into bytes: it runs on every request). */
   public static byte[] encode(ModelMetadata md, String id, InferenceResult result) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("model_name", md.name());
-      g.writeStringField("model_version", md.version());
-      g.writeStringField("id", id);
-      g.writeArrayFieldStart("outputs");
-      for (Tensor t : result.outputs()) {
-        TensorJson.writeTensor(g, t);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    int values = 0;
+    for (Tensor t : result.outputs()) {
+      values += t.size();
     }
-    return out.toByteArray();
+    JsonBytes out = new JsonBytes(128 + 64 * result.outputs().size() + 16 * values);
+    out.raw(MODEL_NAME).string(md.name()).raw(MODEL_VERSION).string(md.version()).raw(ID).string(id).raw(OUTPUTS);
+    boolean first = true;
+    for (Tensor t : result.outputs()) {
+      if (!first) {
+        out.raw(',');
+      }
+      first = false;
+      TensorJson.writeTensor(out, t);
+    }
+    return out.raw(']').raw('}').toByteArray();
   }
 
   private static String text(JsonNode obj, String field, String ptr) {

@@ -23,8 +23,13 @@ public final class PlainAscii {
    * lowest flagged byte of a word is exactly the first such byte (see {@link #special}).
    */
   public static int run(byte[] b, int from) {
+    return run(b, from, b.length);
+  }
+
+  /** {@link #run(byte[], int)} within {@code [from, to)}: {@code to} when all of it is plain. */
+  public static int run(byte[] b, int from, int to) {
     int i = from;
-    int last = b.length - Long.BYTES;
+    int last = to - Long.BYTES;
     while (i <= last) {
       long found = special((long) LONGS.get(b, i));
       if (found != 0) {
@@ -32,7 +37,7 @@ public final class PlainAscii {
       }
       i += Long.BYTES;
     }
-    while (i < b.length) {
+    while (i < to) {
       byte c = b[i];
       if (c < 0x20 || c == '"' || c == '\\') { // bytes above 0x7f are negative
         return i;

@@ -1,10 +1,12 @@
 package dev.modelfn.telemetry;
 
+import dev.modelfn.codec.JsonBytes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CloudWatch Embedded Metric Format writer: each {@link Entry} becomes one JSON line on standard
@@ -16,9 +18,16 @@ public final class EmfMetrics {
   private final boolean enabled;
   private final Map<String, String> dimensions;
   /** {@code ,"Model":"fraud","ModelVersion":"1"}: the same on every document. */
-  private final String dimensionValues;
-  /** The {@code _aws} declaration after the timestamp, per list of metric names and units. */
-  private final Map<String, String> declarations = new ConcurrentHashMap<>();
+  private final byte[] dimensionValues;
+  /**
+   * The {@code _aws} declarations after the timestamp, one per list of metric names and units met
+   * so far (a function emits a handful); looked up by comparing the names, with no key to build.
+   */
+  private volatile Declaration[] declarations = new Declaration[0];
+
+  private static final int MAX_DECLARATIONS = 64; // past this, declarations are built per document
+  private static final byte[] OPEN = ascii("{\"_aws\":{\"Timestamp\":");
+  private static final byte[] END = ascii("}\n");
 
   /**
    * @param dimensions dimension names and values put on every metric (for example {@code Model}
@@ -29,65 +38,94 @@ public final class EmfMetrics {
     this.namespace = namespace;
     this.enabled = enabled;
     this.dimensions = new LinkedHashMap<>(dimensions);
-    StringBuilder b = new StringBuilder();
+    JsonBytes b = new JsonBytes(64);
     for (Map.Entry<String, String> d : this.dimensions.entrySet()) {
-      b.append(',');
-      JsonText.string(b, d.getKey());
-      b.append(':');
-      JsonText.string(b, d.getValue());
+      b.raw(',').string(d.getKey()).raw(':').string(d.getValue());
     }
-    this.dimensionValues = b.toString();
+    this.dimensionValues = b.toByteArray();
   }
 
   public Entry entry() {
     return new Entry();
   }
 
-  private String declaration(List<String[]> metrics) {
-    StringBuilder key = new StringBuilder(64);
-    for (String[] m : metrics) {
-      key.append(m[0]).append('/').append(m[1]).append(';');
-    }
-    return declarations.computeIfAbsent(key.toString(), k -> {
-      StringBuilder b = new StringBuilder(256);
-      b.append(",\"CloudWatchMetrics\":[{\"Namespace\":");
-      JsonText.string(b, namespace);
-      b.append(",\"Dimensions\":[");
-      List<String> names = new ArrayList<>(dimensions.keySet());
-      for (int n = 1; n <= names.size(); n++) {
-        b.append(n > 1 ? ",[" : "[");
-        for (int i = 0; i < n; i++) {
-          if (i > 0) {
-            b.append(',');
-          }
-          JsonText.string(b, names.get(i));
+  private record Declaration(String[] names, String[] units, byte[] text) {
+    boolean matches(String[] n, String[] u, int count) {
+      if (names.length != count) {
+        return false;
+      }
+      for (int i = 0; i < count; i++) {
+        if (!names[i].equals(n[i]) || !units[i].equals(u[i])) {
+          return false;
         }
-        b.append(']');
       }
-      b.append("],\"Metrics\":[");
-      for (int i = 0; i < metrics.size(); i++) {
-        b.append(i > 0 ? ",{\"Name\":" : "{\"Name\":");
-        JsonText.string(b, metrics.get(i)[0]);
-        b.append(",\"Unit\":");
-        JsonText.string(b, metrics.get(i)[1]);
-        b.append('}');
+      return true;
+    }
+  }
+
+  private byte[] declaration(String[] names, String[] units, int count) {
+    Declaration[] known = declarations;
+    for (Declaration d : known) {
+      if (d.matches(names, units, count)) {
+        return d.text;
       }
-      b.append("]}]}");
-      return b.toString();
-    });
+    }
+    Declaration made = new Declaration(Arrays.copyOf(names, count), Arrays.copyOf(units, count),
+        declarationText(names, units, count));
+    synchronized (this) {
+      Declaration[] now = declarations;
+      if (now.length < MAX_DECLARATIONS) {
+        Declaration[] grown = Arrays.copyOf(now, now.length + 1);
+        grown[now.length] = made;
+        declarations = grown;
+      }
+    }
+    return made.text;
+  }
+
+  private byte[] declarationText(String[] metricNames, String[] units, int count) {
+    JsonBytes b = new JsonBytes(256);
+    b.raw(ascii(",\"CloudWatchMetrics\":[{\"Namespace\":")).string(namespace).raw(ascii(",\"Dimensions\":["));
+    List<String> names = new ArrayList<>(dimensions.keySet());
+    for (int n = 1; n <= names.size(); n++) {
+      b.raw(n > 1 ? ascii(",[") : ascii("["));
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          b.raw(',');
+        }
+        b.string(names.get(i));
+      }
+      b.raw(']');
+    }
+    b.raw(ascii("],\"Metrics\":["));
+    for (int i = 0; i < count; i++) {
+      b.raw(i > 0 ? ascii(",{\"Name\":") : ascii("{\"Name\":")).string(metricNames[i]).raw(ascii(",\"Unit\":"))
+          .string(units[i]).raw('}');
+    }
+    b.raw(ascii("]}]}"));
+    return b.toByteArray();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** One EMF document: metrics with units plus searchable properties. */
   public final class Entry {
-    private final List<String[]> metrics = new ArrayList<>(6);
-    /** A Double, or a Long of nanoseconds written as milliseconds. */
-    private final List<Object> values = new ArrayList<>(6);
-    private final List<Object[]> properties = new ArrayList<>(4);
+    private String[] names = new String[6];
+    private String[] units = new String[6];
+    /** Per metric: a value, or nanoseconds written as milliseconds when {@code inNanos}. */
+    private double[] values = new double[6];
+    private long[] nanos = new long[6];
+    private boolean[] inNanos = new boolean[6];
+    private int count;
+    private Object[] properties = new Object[8]; // name, value, name, value, …
+    private int propertyCount;
 
     /** Adds a metric; {@code unit} is a CloudWatch unit such as {@code Milliseconds} or {@code Count}. */
     public Entry metric(String name, double value, String unit) {
-      metrics.add(new String[] {name, unit});
-      values.add(value);
+      int i = add(name, unit);
+      values[i] = value;
       return this;
     }
 
@@ -97,53 +135,106 @@ public final class EmfMetrics {
      * CloudWatch is useful.
      */
     public Entry millis(String name, long nanos) {
-      metrics.add(new String[] {name, "Milliseconds"});
-      values.add(nanos);
+      int i = add(name, "Milliseconds");
+      this.nanos[i] = nanos;
+      inNanos[i] = true;
       return this;
+    }
+
+    private int add(String name, String unit) {
+      if (count == names.length) {
+        int more = count * 2;
+        names = Arrays.copyOf(names, more);
+        units = Arrays.copyOf(units, more);
+        values = Arrays.copyOf(values, more);
+        nanos = Arrays.copyOf(nanos, more);
+        inNanos = Arrays.copyOf(inNanos, more);
+      }
+      names[count] = name;
+      units[count] = unit;
+      return count++;
     }
 
     /** Adds a property: logged with the metrics, searchable in Logs Insights, not a dimension. */
     public Entry property(String name, Object value) {
       if (value != null) {
-        properties.add(new Object[] {name, value});
+        if (propertyCount == properties.length) {
+          properties = Arrays.copyOf(properties, propertyCount * 2);
+        }
+        properties[propertyCount++] = name;
+        properties[propertyCount++] = value;
       }
       return this;
     }
 
-    /** Writes the document as one line (hand-built: it runs on every request). */
+    /**
+     * Writes the document as one line, built as bytes and written in one call: it runs on every
+     * request.
+     */
     public void emit() {
       if (!enabled) {
         return;
       }
-      StringBuilder b = new StringBuilder(512);
-      b.append("{\"_aws\":{\"Timestamp\":").append(System.currentTimeMillis()).append(declaration(metrics))
-          .append(dimensionValues);
-      for (int i = 0; i < metrics.size(); i++) {
-        b.append(',');
-        JsonText.string(b, metrics.get(i)[0]);
-        b.append(':');
-        if (values.get(i) instanceof Long nanos) {
-          JsonText.millis(b, nanos);
+      JsonBytes b = new JsonBytes(640);
+      b.raw(OPEN).number(System.currentTimeMillis()).raw(declaration(names, units, count)).raw(dimensionValues);
+      for (int i = 0; i < count; i++) {
+        b.raw(',').string(names[i]).raw(':');
+        if (inNanos[i]) {
+          writeMillis(b, nanos[i]);
         } else {
-          JsonText.number(b, (Double) values.get(i));
+          writeNumber(b, values[i]);
         }
       }
-      for (Object[] p : properties) {
-        b.append(',');
-        JsonText.string(b, (String) p[0]);
-        b.append(':');
-        if (p[1] instanceof Integer || p[1] instanceof Long) {
-          b.append(((Number) p[1]).longValue());
-        } else if (p[1] instanceof Number num) {
-          JsonText.number(b, num.doubleValue());
+      for (int p = 0; p < propertyCount; p += 2) {
+        b.raw(',').string((String) properties[p]).raw(':');
+        Object v = properties[p + 1];
+        if (v instanceof Integer || v instanceof Long) {
+          b.number(((Number) v).longValue());
+        } else if (v instanceof Number num) {
+          writeNumber(b, num.doubleValue());
         } else {
-          JsonText.string(b, String.valueOf(p[1]));
+          b.string(String.valueOf(v));
         }
       }
-      b.append('}').append('\n');
-      // as bytes in one write: no character encoder between the line and the stream
-      byte[] line = b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      JsonLogger.sink().write(line, 0, line.length);
+      b.raw(END);
+      JsonLogger.sink().write(b.array(), 0, b.length());
+    }
+  }
+
+  /** A finite number as JSON, integral values without a fraction; NaN and infinities as null. */
+  static void writeNumber(JsonBytes b, double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      b.raw(NULL);
+    } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      b.number((long) v);
+    } else {
+      b.raw(Double.toString(v).getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  private static final byte[] NULL = ascii("null");
+
+  /** Nanoseconds as milliseconds rounded to the microsecond: {@code 73456} → {@code 0.073}. */
+  static void writeMillis(JsonBytes b, long nanos) {
+    long micros = (Math.abs(nanos) + 500) / 1000;
+    if (nanos < 0 && micros > 0) {
+      b.raw('-');
+    }
+    b.number(micros / 1000);
+    long frac = micros % 1000;
+    if (frac != 0) {
+      b.raw('.');
+      if (frac < 100) {
+        b.raw('0');
+      }
+      if (frac < 10) {
+        b.raw('0');
+      }
+      // trailing zeros dropped, as a JSON number reads the same either way
+      while (frac % 10 == 0) {
+        frac /= 10;
+      }
+      b.number(frac);
     }
   }
 }
