@@ -210,6 +210,12 @@ public final class JsonBytes {
     return this;
   }
 
+  /** Empties the buffer for the next document, keeping its array. */
+  public JsonBytes reset() {
+    n = 0;
+    return this;
+  }
+
   /** The bytes written so far. */
   public int length() {
     return n;

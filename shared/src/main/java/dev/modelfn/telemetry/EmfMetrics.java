@@ -28,6 +28,8 @@ public final class EmfMetrics {
   private static final int MAX_DECLARATIONS = 64; // past this, declarations are built per document
   private static final byte[] OPEN = ascii("{\"_aws\":{\"Timestamp\":");
   private static final byte[] END = ascii("}\n");
+  /** Each thread's line buffer: a line is written out before its thread starts another. */
+  private static final ThreadLocal<JsonBytes> LINE = ThreadLocal.withInitial(() -> new JsonBytes(1024));
 
   /**
    * @param dimensions dimension names and values put on every metric (for example {@code Model}
@@ -175,7 +177,7 @@ public final class EmfMetrics {
       if (!enabled) {
         return;
       }
-      JsonBytes b = new JsonBytes(640);
+      JsonBytes b = LINE.get().reset();
       b.raw(OPEN).number(System.currentTimeMillis()).raw(declaration(names, units, count)).raw(dimensionValues);
       for (int i = 0; i < count; i++) {
         b.raw(',').string(names[i]).raw(':');

@@ -15,7 +15,18 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body)
     body = body == null ? new byte[0] : body;
   }
 
+  @SuppressWarnings("unchecked")
   public static HttpResponse of(int status, String contentType, byte[] body, Map<String, String> extraHeaders) {
+    if (contentType != null && !extraHeaders.containsKey("content-type")) {
+      // the immutable map made at once (the constructor keeps it as it is): every answer comes this way
+      Map.Entry<String, String>[] entries = new Map.Entry[extraHeaders.size() + 1];
+      int k = 0;
+      for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
+        entries[k++] = Map.entry(e.getKey(), e.getValue());
+      }
+      entries[k] = Map.entry("content-type", contentType);
+      return new HttpResponse(status, Map.ofEntries(entries), body);
+    }
     Map<String, String> h = new LinkedHashMap<>(extraHeaders);
     if (contentType != null) {
       h.put("content-type", contentType);

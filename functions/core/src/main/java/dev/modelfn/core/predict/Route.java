@@ -64,31 +64,7 @@ public enum Route {
         break;
     }
     if (path.startsWith("/v2/models/")) {
-      String[] seg = path.substring("/v2/models/".length()).split("/", -1);
-      String name = seg[0];
-      if (name.isEmpty()) {
-        return null;
-      }
-      int i = 1;
-      String version = null;
-      if (seg.length > 2 && seg[1].equals("versions") && !seg[2].isEmpty()) {
-        version = seg[2];
-        i = 3;
-      }
-      int rest = seg.length - i;
-      if (rest == 0) {
-        return new Match(V2_MODEL_METADATA, name, version);
-      }
-      if (rest == 1 && seg[i].equals("ready")) {
-        return new Match(V2_MODEL_READY, name, version);
-      }
-      if (rest == 1 && seg[i].equals("infer")) {
-        return new Match(V2_INFER, name, version);
-      }
-      if (rest == 1 && seg[i].equals("infer-async")) {
-        return new Match(V2_INFER_ASYNC, name, version);
-      }
-      return null;
+      return v2Model(path, "/v2/models/".length());
     }
     if (path.startsWith("/v2/jobs/")) {
       String id = path.substring("/v2/jobs/".length());
@@ -111,6 +87,49 @@ public enum Route {
         }
         return new Match(V1_MODEL_STATUS, seg[0], seg[2]);
       }
+    }
+    return null;
+  }
+
+  /**
+   * {@code {name}[/versions/{v}][/ready|/infer|/infer-async]} from {@code at}: the segments found by
+   * their slashes (every request comes this way; no split, no list).
+   */
+  private static Match v2Model(String path, int at) {
+    int slash = path.indexOf('/', at);
+    String name = slash < 0 ? path.substring(at) : path.substring(at, slash);
+    if (name.isEmpty()) {
+      return null;
+    }
+    if (slash < 0) {
+      return new Match(V2_MODEL_METADATA, name, null);
+    }
+    String version = null;
+    int rest = slash + 1; // the segment after the name
+    if (path.startsWith("versions/", rest)) {
+      int vStart = rest + "versions/".length();
+      int vEnd = path.indexOf('/', vStart);
+      String v = vEnd < 0 ? path.substring(vStart) : path.substring(vStart, vEnd);
+      if (!v.isEmpty()) {
+        version = v;
+        if (vEnd < 0) {
+          return new Match(V2_MODEL_METADATA, name, version);
+        }
+        rest = vEnd + 1;
+      }
+    }
+    if (path.indexOf('/', rest) >= 0) {
+      return null;
+    }
+    int len = path.length() - rest;
+    if (len == 5 && path.startsWith("infer", rest)) {
+      return new Match(V2_INFER, name, version);
+    }
+    if (len == 5 && path.startsWith("ready", rest)) {
+      return new Match(V2_MODEL_READY, name, version);
+    }
+    if (len == 11 && path.startsWith("infer-async", rest)) {
+      return new Match(V2_INFER_ASYNC, name, version);
     }
     return null;
   }

@@ -49,7 +49,9 @@ class RouteTest {
   @ValueSource(strings = {"/", "", "/v3", "/v2/models", "/v2/models/", "/v2/models//infer", "/v2/models/fraud/predict",
       "/v2/models/fraud/versions//infer", "/v2/models/fraud/infer/extra", "/v1/models/:predict",
       "/v1/models/a/b:predict", "/v1/models/fraud/versions/", "/v1/models/fraud/versions/:predict", "/invocations/x", "/pingx",
-      "/v2/jobs", "/v2/jobs/", "/v2/jobs/a/b", "/v2/models/fraud/infer-async/x"})
+      "/v2/jobs", "/v2/jobs/", "/v2/jobs/a/b", "/v2/models/fraud/infer-async/x",
+      "/v2/models/fraud/versions", "/v2/models/fraud//infer", "/v2/models/fraud/versions/3/infer/x",
+      "/v2/models/fraud/inferx", "/v2/models/fraud/versions/3/readyy"})
   void unknownPathsDoNotMatch(String path) {
     assertThat(Route.match(path)).isNull();
   }
