@@ -34,6 +34,23 @@ public final class OipV2Codec {
   /** A decoded v2 request: its optional {@code id} and the validated tensors. */
   public record Request(Optional<String> id, InferenceRequest inference) {}
 
+  /**
+   * Decodes a v2 inference request from its bytes: the JSON (header) in {@code [0, headerEnd)},
+   * then binary tensor data when {@code binary} is given. The common request (FP32 tensors as a flat
+   * array or binary data) is read straight from the bytes; anything else is parsed into a tree and
+   * decoded as by {@link #decode(JsonNode, ModelSignature, int, ByteBuffer)}, with the same result
+   * and the same errors.
+   *
+   * @param binary the bytes after the JSON header, or null when the body is all JSON
+   */
+  public static Request read(byte[] body, int headerEnd, ModelSignature sig, int maxRows, ByteBuffer binary) {
+    Request scanned = OipV2Scanner.scan(body, 0, headerEnd, sig, maxRows, binary);
+    if (scanned != null) {
+      return scanned;
+    }
+    return decode(Json.parse(body, 0, headerEnd), sig, maxRows, binary);
+  }
+
   /** Decodes a parsed v2 inference request body, validating it against the signature. */
   public static Request decode(JsonNode body, ModelSignature sig, int maxRows) {
     return decode(body, sig, maxRows, null);

@@ -1,5 +1,6 @@
 package dev.modelfn.aws.internal;
 
+import dev.modelfn.codec.JsonScanner;
 import dev.modelfn.codec.PlainAscii;
 import dev.modelfn.core.http.HttpRequest;
 import java.nio.ByteBuffer;
@@ -25,7 +26,7 @@ import java.util.Map;
  * event as a tree, which gives the same request or reports what is wrong. (Names it skips are not
  * checked for repeats; API Gateway never repeats one, and the tree path would refuse the event.)
  */
-public final class HttpApiEventScanner extends EventScanner {
+public final class HttpApiEventScanner extends JsonScanner {
   private static final byte[] VERSION = ascii("version");
   private static final byte[] RAW_PATH = ascii("rawPath");
   private static final byte[] HEADERS = ascii("headers");
@@ -58,7 +59,7 @@ public final class HttpApiEventScanner extends EventScanner {
   public static HttpRequest scan(byte[] event, String fallbackRequestId) {
     try {
       return new HttpApiEventScanner(event).event(fallbackRequestId);
-    } catch (Unreadable | IndexOutOfBoundsException e) {
+    } catch (JsonScanner.Unreadable | IndexOutOfBoundsException e) {
       return null;
     }
   }

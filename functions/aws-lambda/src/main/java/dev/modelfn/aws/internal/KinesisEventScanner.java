@@ -1,5 +1,6 @@
 package dev.modelfn.aws.internal;
 
+import dev.modelfn.codec.JsonScanner;
 import dev.modelfn.codec.PlainAscii;
 import dev.modelfn.core.stream.SourceRecord;
 import java.nio.ByteBuffer;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * malformed JSON — makes it answer null, and the caller reads the event as a tree, which also
  * reports what is wrong.
  */
-public final class KinesisEventScanner extends EventScanner {
+public final class KinesisEventScanner extends JsonScanner {
   private static final byte[] RECORDS = ascii("Records");
   private static final byte[] EVENT_SOURCE = ascii("eventSource");
   private static final byte[] EVENT_ID = ascii("eventID");
@@ -40,7 +41,7 @@ public final class KinesisEventScanner extends EventScanner {
   public static List<SourceRecord> scan(byte[] event) {
     try {
       return new KinesisEventScanner(event).event();
-    } catch (Unreadable | IndexOutOfBoundsException e) {
+    } catch (JsonScanner.Unreadable | IndexOutOfBoundsException e) {
       return null;
     }
   }

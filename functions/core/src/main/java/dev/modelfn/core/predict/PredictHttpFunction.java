@@ -154,8 +154,10 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
         } else {
           checkSize(req);
         }
-        Body body = body(req);
-        OipV2Codec.Request decoded = OipV2Codec.decode(body.json(), md.signature(), maxInstances, body.binary());
+        byte[] b = req.body();
+        int headerEnd = headerEnd(req);
+        OipV2Codec.Request decoded = OipV2Codec.read(b, headerEnd, md.signature(), maxInstances,
+            jsonHeaderLength(req) == null ? null : ByteBuffer.wrap(b, headerEnd, b.length - headerEnd));
         PredictFunction.Result r = run(decoded.inference(), served);
         yield HttpResponse.of(200, HttpResponse.JSON,
             OipV2Codec.encode(md, decoded.id().orElse(req.requestId()), r.outputs()), headers);
@@ -343,10 +345,20 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
    * content-type parameter.
    */
   private static Body body(HttpRequest req) {
+    byte[] b = req.body();
+    int n = headerEnd(req);
+    if (jsonHeaderLength(req) == null) {
+      return new Body(Json.parse(b), null);
+    }
+    return new Body(Json.parse(b, 0, n), ByteBuffer.wrap(b, n, b.length - n));
+  }
+
+  /** Where the JSON of the body ends: the declared header length, or the body's end. */
+  private static int headerEnd(HttpRequest req) {
     String declared = jsonHeaderLength(req);
     byte[] b = req.body();
     if (declared == null) {
-      return new Body(Json.parse(b), null);
+      return b.length;
     }
     int n;
     try {
@@ -358,7 +370,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       throw new InvalidInputException("", "Inference-Header-Content-Length between 1 and the body's " + b.length
           + " bytes", "'" + declared + "'");
     }
-    return new Body(Json.parse(b, 0, n), ByteBuffer.wrap(b, n, b.length - n));
+    return n;
   }
 
   static String mediaType(String contentType) {

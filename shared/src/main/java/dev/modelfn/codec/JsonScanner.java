@@ -1,47 +1,56 @@
-package dev.modelfn.aws.internal;
+package dev.modelfn.codec;
 
-import dev.modelfn.codec.PlainAscii;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The tokenizer the event scanners share: reads an AWS event's JSON straight from its bytes,
+ * The tokenizer the project's scanners share (AWS events in the Lambda adapter, OIP v2 request
+ * headers here): reads a JSON document straight from its bytes,
  * keeping the span of the last string read ({@code start}, {@code end}) instead of building a
  * tree. Strings are skipped with {@link PlainAscii}, as the project's JSON reader does. Whatever
  * a scanner does not expect — malformed JSON, an escape where it wants a plain string — throws
  * {@link #UNREADABLE}, and its caller reads the event as a tree, which also reports what is wrong.
  */
-abstract class EventScanner {
+public abstract class JsonScanner {
   private static final int MAX_DEPTH = 64;
 
   /** Thrown (without a stack) when the event is not one the scanner reads. */
-  static final class Unreadable extends RuntimeException {
-    Unreadable() {
+  public static final class Unreadable extends RuntimeException {
+    private Unreadable() {
       super(null, null, false, false);
     }
   }
 
-  static final Unreadable UNREADABLE = new Unreadable();
+  protected static final Unreadable UNREADABLE = new Unreadable();
 
-  final byte[] b;
-  int i;
-  int start;
-  int end;
+  protected final byte[] b;
+  /** Where the document ends: the array's end, or where binary data follows a JSON header. */
+  protected final int limit;
+  protected int i;
+  protected int start;
+  protected int end;
 
-  EventScanner(byte[] event) {
-    this.b = event;
+  protected JsonScanner(byte[] document) {
+    this(document, 0, document.length);
   }
 
-  final String text() {
+  /** A document in {@code [from, to)} of {@code bytes}. */
+  protected JsonScanner(byte[] bytes, int from, int to) {
+    this.b = bytes;
+    this.i = from;
+    this.limit = to;
+  }
+
+  protected final String text() {
     return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
   }
 
-  final boolean is(byte[] word) {
+  protected final boolean is(byte[] word) {
     // the length first: most keys differ from a wanted one in length, and the call costs more
     return end - start == word.length && b[start] == word[0]
         && java.util.Arrays.equals(b, start, end, word, 0, word.length);
   }
 
-  final void key() {
+  protected final void key() {
     ws();
     string(false);
     ws();
@@ -49,12 +58,12 @@ abstract class EventScanner {
   }
 
   /** A string without escapes or non-ASCII bytes (what AWS writes for ids, sources and base64). */
-  final void plainString() {
+  protected final void plainString() {
     ws();
     string(true);
   }
   /** The text of a plain string (see {@link #plainString}). */
-  final String plainText() {
+  protected final String plainText() {
     plainString();
     return text();
   }
@@ -64,24 +73,27 @@ abstract class EventScanner {
    * A string: its span, escapes included as written (keys compared with it are plain words); with
    * {@code plain}, an escape or a non-ASCII byte makes the event unreadable here.
    */
-  final void string(boolean plain) {
+  protected final void string(boolean plain) {
     if (b[i] != '"') {
       throw UNREADABLE;
     }
-    int p = PlainAscii.run(b, i + 1); // exactly at the first byte that is not plain
+    int p = PlainAscii.run(b, i + 1, limit); // exactly at the first byte that is not plain
     while (true) {
+      if (p >= limit) {
+        throw UNREADABLE; // no closing quote before the document's end
+      }
       byte c = b[p];
       if (c == '"') {
         break;
       }
       if (c == '\\' && !plain) {
-        p = PlainAscii.run(b, p + 2);
+        p = PlainAscii.run(b, Math.min(p + 2, limit), limit);
         continue;
       }
       if (c == '\\' || (c < 0x20 && (plain || c >= 0))) { // negative: non-ASCII, allowed in other strings
         throw UNREADABLE;
       }
-      p = PlainAscii.run(b, p + 1);
+      p = PlainAscii.run(b, p + 1, limit);
     }
     start = i + 1;
     end = p;
@@ -89,34 +101,34 @@ abstract class EventScanner {
   }
 
   /** A number: the digits of an arrival time read directly, anything else by {@code Double.parseDouble}. */
-  final double number() {
+  protected final double number() {
     ws();
     int from = i;
     long whole = 0;
     int digits = 0;
-    while (i < b.length && b[i] >= '0' && b[i] <= '9' && digits < 12) {
+    while (i < limit && b[i] >= '0' && b[i] <= '9' && digits < 12) {
       whole = whole * 10 + (b[i] - '0');
       i++;
       digits++;
     }
     int frac = 0;
     long fracDigits = 0;
-    if (digits > 0 && i < b.length && b[i] == '.') {
+    if (digits > 0 && i < limit && b[i] == '.') {
       i++;
-      while (i < b.length && b[i] >= '0' && b[i] <= '9' && frac < 3) {
+      while (i < limit && b[i] >= '0' && b[i] <= '9' && frac < 3) {
         fracDigits = fracDigits * 10 + (b[i] - '0');
         i++;
         frac++;
       }
     }
-    if (digits > 0 && (i >= b.length || !(b[i] >= '0' && b[i] <= '9') && b[i] != 'e' && b[i] != 'E')) {
+    if (digits > 0 && (i >= limit || !(b[i] >= '0' && b[i] <= '9') && b[i] != 'e' && b[i] != 'E')) {
       // seconds with up to milliseconds, as Kinesis writes its arrival times: the exact integer of
       // milliseconds (below 2^53) divided by 1000 is the correctly rounded value, as parsing gives
       long millis = whole * 1000 + fracDigits * (frac == 0 ? 1000 : frac == 1 ? 100 : frac == 2 ? 10 : 1);
       return millis / 1000.0;
     }
     i = from;
-    while (i < b.length && (b[i] == '-' || b[i] == '+' || b[i] == '.' || b[i] == 'e' || b[i] == 'E'
+    while (i < limit && (b[i] == '-' || b[i] == '+' || b[i] == '.' || b[i] == 'e' || b[i] == 'E'
         || (b[i] >= '0' && b[i] <= '9'))) {
       i++;
     }
@@ -130,7 +142,7 @@ abstract class EventScanner {
     }
   }
 
-  final void skipValue(int depth) {
+  protected final void skipValue(int depth) {
     if (depth > MAX_DEPTH) {
       throw UNREADABLE;
     }
@@ -163,7 +175,7 @@ abstract class EventScanner {
   }
 
   /** A number the scanner does not need: its JSON grammar checked, its value not computed. */
-  final void skipNumber() {
+  protected final void skipNumber() {
     if (b[i] == '-') {
       i++;
     }
@@ -172,11 +184,11 @@ abstract class EventScanner {
     } else {
       digits();
     }
-    if (i < b.length && b[i] == '.') {
+    if (i < limit && b[i] == '.') {
       i++;
       digits();
     }
-    if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+    if (i < limit && (b[i] == 'e' || b[i] == 'E')) {
       i++;
       if (b[i] == '+' || b[i] == '-') {
         i++;
@@ -188,7 +200,7 @@ abstract class EventScanner {
   /** One digit or more. */
   private void digits() {
     int from = i;
-    while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+    while (i < limit && b[i] >= '0' && b[i] <= '9') {
       i++;
     }
     if (i == from) {
@@ -196,7 +208,7 @@ abstract class EventScanner {
     }
   }
 
-  final void literal(String word) {
+  protected final void literal(String word) {
     for (int k = 0; k < word.length(); k++) {
       if (b[i + k] != word.charAt(k)) {
         throw UNREADABLE;
@@ -206,7 +218,7 @@ abstract class EventScanner {
   }
 
   /** After a member or element: true on a comma (another follows), false on {@code closing}. */
-  final boolean comma(char closing) {
+  protected final boolean comma(char closing) {
     ws();
     byte c = b[i++];
     if (c == ',') {
@@ -219,14 +231,14 @@ abstract class EventScanner {
   }
 
   /** Opens an object: true when members follow, false when it is empty (and closed already). */
-  final boolean object() {
+  protected final boolean object() {
     ws();
     expect('{');
     return !close('}');
   }
 
   /** True, consuming it, when the next token closes the object or array just opened. */
-  final boolean close(char closing) {
+  protected final boolean close(char closing) {
     ws();
     if (b[i] == closing) {
       i++;
@@ -235,15 +247,15 @@ abstract class EventScanner {
     return false;
   }
 
-  final void expect(char c) {
+  protected final void expect(char c) {
     if (b[i] != c) {
       throw UNREADABLE;
     }
     i++;
   }
 
-  final void ws() {
-    while (i < b.length) {
+  protected final void ws() {
+    while (i < limit) {
       byte c = b[i];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
         return;
@@ -252,7 +264,7 @@ abstract class EventScanner {
     }
   }
 
-  static byte[] ascii(String s) {
+  protected static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 }
