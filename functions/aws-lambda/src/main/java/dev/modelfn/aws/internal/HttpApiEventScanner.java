@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -173,18 +172,21 @@ public final class HttpApiEventScanner extends JsonScanner {
 
   /**
    * An object of string values ({@code null} values left out, as the tree path does), or an empty
-   * map for {@code null}; names lower-cased when asked (headers).
+   * map for {@code null}; names lower-cased when asked (headers). The immutable map is made at once,
+   * as the request keeps it.
    */
+  @SuppressWarnings("unchecked")
   private Map<String, String> strings(boolean lowerCaseNames) {
     ws();
-    Map<String, String> m = new HashMap<>();
     if (b[i] == 'n') {
       literal("null");
-      return m;
+      return Map.of();
     }
     if (!object()) {
-      return m;
+      return Map.of();
     }
+    Map.Entry<String, String>[] entries = new Map.Entry[8];
+    int n = 0;
     do {
       key();
       String name = lowerCaseNames ? lowerCaseName() : asciiName();
@@ -194,11 +196,16 @@ public final class HttpApiEventScanner extends JsonScanner {
         continue;
       }
       String value = escapable(true) ? new String(unescape(start, end), StandardCharsets.UTF_8) : text();
-      if (m.put(name, value) != null) {
-        throw UNREADABLE; // the same name twice, or twice in different cases: the tree path decides
+      if (n == entries.length) {
+        entries = Arrays.copyOf(entries, n * 2);
       }
+      entries[n++] = Map.entry(name, value);
     } while (comma('}'));
-    return m;
+    try {
+      return Map.ofEntries(n == entries.length ? entries : Arrays.copyOf(entries, n));
+    } catch (IllegalArgumentException e) {
+      throw UNREADABLE; // the same name twice, or twice in different cases: the tree path decides
+    }
   }
 
   /** The last key in lower case (ASCII only: {@code toLowerCase(Locale.ROOT)} of it). */
