@@ -15,12 +15,13 @@ import java.util.Optional;
 /**
  * Reads a valid OIP v2 inference request with FP32 inputs straight from its bytes, without a tree:
  * {@code id}, {@code inputs} (each with {@code name}, {@code datatype}, {@code shape} and either a
- * flat {@code data} array of numbers or {@code parameters.binary_data_size}) and {@code outputs}
+ * {@code data} array of numbers (flat or nested) or {@code parameters.binary_data_size}) and {@code outputs}
  * (each a {@code name}). That is what clients send on every request; reading its tree and walking
  * it cost more than a third of the handler's own work for a binary tensor.
  *
  * <p>It answers null for anything else — another key, another element type, nested data, an
- * escape or a non-ASCII byte in a string, a number it does not read exactly, and every request the
+ * escape or a non-ASCII byte in a string, a number it does not read exactly, data nested very deep, and
+ * every request the
  * decoder would refuse — and the caller decodes the tree as before, which gives the same request or
  * reports what is wrong. So it changes speed, never results; a differential test holds it to the
  * tree path.
@@ -40,6 +41,8 @@ final class OipV2Scanner extends JsonScanner {
       1e19, 1e20, 1e21, 1e22};
   /** Longer number tokens are left to the tree path, as its reader leaves them to Jackson. */
   private static final int MAX_NUMBER_LENGTH = 100;
+  /** Deeper data is left to the tree path (whose reader allows a thousand levels). */
+  private static final int MAX_NESTING = 32;
 
   private final ModelSignature sig;
   private final int maxRows;
@@ -295,31 +298,46 @@ final class OipV2Scanner extends JsonScanner {
     return f;
   }
 
-  /** A flat array of exactly {@code count} numbers, each a finite FP32 value. */
+  /**
+   * An array of exactly {@code count} numbers, each a finite FP32 value: flat, or nested in any way
+   * (row-major), as the decoder flattens it.
+   */
   private float[] floats(long count) {
-    expect('[');
     if (count > (limit - i) / 2 + 1) {
       throw UNREADABLE; // more values than the bytes left can hold (each takes a digit and a comma)
     }
     float[] f = new float[(int) count];
-    int n = 0;
-    if (!close(']')) {
-      do {
-        if (n == f.length) {
-          throw UNREADABLE;
-        }
-        ws();
-        float v = (float) decimal();
-        if (!Float.isFinite(v)) {
-          throw UNREADABLE;
-        }
-        f[n++] = v;
-      } while (comma(']'));
-    }
-    if (n != f.length) {
+    if (fill(f, 0, 0) != f.length) {
       throw UNREADABLE;
     }
     return f;
+  }
+
+  /** Fills {@code f} from {@code n} with the array that starts here; returns the next free index. */
+  private int fill(float[] f, int n, int depth) {
+    if (depth > MAX_NESTING) {
+      throw UNREADABLE;
+    }
+    expect('[');
+    if (close(']')) {
+      return n;
+    }
+    do {
+      ws();
+      if (b[i] == '[') {
+        n = fill(f, n, depth + 1);
+        continue;
+      }
+      if (n == f.length) {
+        throw UNREADABLE;
+      }
+      float v = (float) decimal();
+      if (!Float.isFinite(v)) {
+        throw UNREADABLE;
+      }
+      f[n++] = v;
+    } while (comma(']'));
+    return n;
   }
 
   /**

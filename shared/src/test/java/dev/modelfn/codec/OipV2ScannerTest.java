@@ -97,10 +97,22 @@ class OipV2ScannerTest {
   }
 
   @Test
+  void readsNestedDataAsTheDecoderFlattensIt() {
+    for (String data : List.of("[[1,2,3],[4,5,6]]", "[[1,2],[3,4,5,6]]", "[[[1]],2,[],[3,[4,[5]]],6]", "[1,2,3,[4,5,6]]")) {
+      assertThat(sameAsTree("{\"inputs\":[{\"name\":\"input\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":"
+          + data + "}]}", ONE)).as(data).isTrue();
+    }
+    String deep = "[".repeat(40) + "1,2,3" + "]".repeat(40);
+    assertThat(sameAsTree("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":"
+        + deep + "}]}", ONE)).isFalse();
+    assertThat(sameAsTree("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":"
+        + "[[1,2],[3,4]]}]}", ONE)).isFalse();
+  }
+
+  @Test
   void leavesEverythingElseToTheTreePath() {
     List<String> others = List.of(
         "{\"inputs\":[{\"name\":\"ids\",\"shape\":[1,2],\"datatype\":\"INT64\",\"data\":[1,2]}]}", // INT64
-        "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[[1,2,3]]}]}", // nested
         "{\"inputs\":[{\"name\":\"in\\u0070ut\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}", // escape
         "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}],\"x\":1}",
         "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}],"
@@ -212,8 +224,14 @@ class OipV2ScannerTest {
           members.add("\"parameters\":{}");
         }
         StringBuilder data = new StringBuilder("[").append(ws());
+        boolean nested = rng.nextInt(3) == 0 && shape.length == 2 && shape[1] > 0;
         for (long k = 0; k < Math.max(count, 0); k++) {
-          data.append(k > 0 ? "," + ws() : "").append(number());
+          boolean rowStart = nested && k % shape[1] == 0;
+          boolean rowEnd = nested && (k + 1) % shape[1] == 0;
+          data.append(k > 0 ? "," + ws() : "").append(rowStart ? "[" : "").append(number()).append(rowEnd ? "]" : "");
+        }
+        if (nested && count > 0 && count % shape[1] != 0) {
+          data.append(']'); // a short last row, as a count off by one leaves it
         }
         members.add("\"data\":" + ws() + data.append(ws()).append(']'));
       }

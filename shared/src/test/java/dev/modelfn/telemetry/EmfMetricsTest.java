@@ -83,4 +83,9 @@ class EmfMetricsTest {
     EmfMetrics m = new EmfMetrics("modelfn", false, Map.of("Model", "fraud"));
     assertThat(capture(() -> m.entry().metric("Latency", 1, "Milliseconds").emit())).isEmpty();
   }
+
+  @Test
+  void warmUpWritesNothing() {
+    assertThat(capture(EmfMetrics::warmUp)).isEmpty();
+  }
 }

@@ -55,9 +55,11 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
   public PredictHttpHandler(Map<String, String> env) {
     ModelfnConfig config = ModelfnConfig.from(env);
     if (config.predictor() == dev.modelfn.config.PredictorKind.ONNX) {
-      // ONNX Runtime initialises on one core while the JSON stack loads on the other.
+      // ONNX Runtime initialises on one core while the request path's code loads on the other.
       OnnxRuntimeEnvironment.startLoading(env);
+      OnnxRuntimeEnvironment.prepareLogging();
       ApiGatewayEvents.warmUp();
+      PredictHttpFunction.warmUp();
     }
     this.log = new JsonLogger("dev.modelfn.aws.PredictHttpHandler", config.logLevel());
     this.function = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config,

@@ -39,15 +39,21 @@ public final class ApiGatewayEvents {
   public record Decoded(Format format, HttpRequest request) {}
 
   /**
-   * Loads and links the JSON stack this class uses (parser, tree model, generator) by decoding and
-   * encoding a minimal event, so a cold start can do it while other work runs.
+   * Runs this class's paths once on synthetic events — the scanner over a JSON and a base64 body,
+   * the tree path, the response writer — so that a cold start loads and initialises them while
+   * ONNX Runtime loads on another core, instead of during the first request.
    */
   public static void warmUp() {
-    byte[] event = ("{\"version\":\"2.0\",\"rawPath\":\"/ping\",\"headers\":{},\"requestContext\":"
-        + "{\"requestId\":\"warm-up\",\"http\":{\"method\":\"GET\",\"path\":\"/ping\"}},"
-        + "\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8);
-    decode(event, "warm-up");
-    encode(Format.V2, HttpResponse.of(200, HttpResponse.JSON, "{}".getBytes(StandardCharsets.UTF_8), Map.of()));
+    String head = "{\"version\":\"2.0\",\"rawPath\":\"/v2/models/m/infer\",\"headers\":{\"Content-Type\":"
+        + "\"application/json\"},\"requestContext\":{\"requestId\":\"warm-up\",\"stage\":\"$default\","
+        + "\"http\":{\"method\":\"POST\",\"path\":\"/v2/models/m/infer\"},\"timeEpoch\":1},";
+    decode((head + "\"body\":\"{\\\"inputs\\\":[]}\",\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8),
+        "warm-up");
+    decode((head + "\"body\":\"e30=\",\"isBase64Encoded\":true}").getBytes(StandardCharsets.UTF_8), "warm-up");
+    decodeTree((head + "\"body\":null}").getBytes(StandardCharsets.UTF_8), "warm-up");
+    encode(Format.V2, HttpResponse.of(200, HttpResponse.JSON, "{\"a\":\"\\n\"}".getBytes(StandardCharsets.UTF_8),
+        Map.of("x-request-id", "warm-up")));
+    encode(Format.V2, HttpResponse.of(200, "application/octet-stream", new byte[] {1, 2}, Map.of()));
   }
 
   /**

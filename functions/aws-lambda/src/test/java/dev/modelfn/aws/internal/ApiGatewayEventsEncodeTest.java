@@ -104,4 +104,9 @@ class ApiGatewayEventsEncodeTest {
     }
     return b;
   }
+
+  @Test
+  void warmUpReadsAndWritesItsSyntheticEventsWithoutError() {
+    ApiGatewayEvents.warmUp(); // a scanner or writer change that breaks on these events fails here first
+  }
 }

@@ -22,8 +22,12 @@ import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.errors.ModelNotFoundException;
 import dev.modelfn.errors.ModelNotReadyException;
 import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.model.ElementType;
 import dev.modelfn.model.InferenceRequest;
+import dev.modelfn.model.InferenceResult;
 import dev.modelfn.model.ModelMetadata;
+import dev.modelfn.model.ModelSignature;
+import dev.modelfn.model.Tensor;
 import dev.modelfn.model.TensorSpec;
 import dev.modelfn.telemetry.EmfMetrics;
 import dev.modelfn.telemetry.JsonLogger;
@@ -31,6 +35,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -80,6 +85,32 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
 
   public ModelMetadata metadata() {
     return md;
+  }
+
+  /**
+   * Runs the request path's own code once on synthetic input, without a model: route matching, the
+   * OIP v2 reader (JSON data, nested, and binary tensors), the response and metrics writers. A cold
+   * start calls it while ONNX Runtime loads on another core, so that the first request does not
+   * load and initialise these classes (the float writer computes its tables when it loads).
+   */
+  public static void warmUp() {
+    Route.match("/v2/models/m/infer");
+    Route.match("/v1/models/m:predict");
+    Route.match("/invocations");
+    ModelSignature sig = new ModelSignature(List.of(new TensorSpec("x", ElementType.FP32, List.of(-1L, 2L))),
+        List.of(new TensorSpec("y", ElementType.FP32, List.of(-1L, 2L))), List.of(), List.of("a", "b"));
+    byte[] json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[[0.5,2]]}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OipV2Codec.read(json, json.length, sig, 1, null);
+    byte[] header = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] binary = java.util.Arrays.copyOf(header, header.length + 8);
+    OipV2Codec.read(binary, header.length, sig, 1, ByteBuffer.wrap(binary, header.length, 8));
+    ModelMetadata meta = new ModelMetadata("m", "1", "warm-up", sig);
+    InferenceResult result = new InferenceResult(List.of(Tensor.ofFloats("y", new long[] {1, 2}, new float[] {0.25f, 0.75f})));
+    Predictions.meanTopScore(new Predictions(sig).classScores(result), 1);
+    HttpResponse.of(200, HttpResponse.JSON, OipV2Codec.encode(meta, "warm-up", result), Map.of("x-request-id", "w"));
+    EmfMetrics.warmUp();
   }
 
   @Override

@@ -240,4 +240,17 @@ class PredictHttpFunctionTest {
     assertThat(infer.status()).isEqualTo(503);
     assertThat(Json.parse(infer.body()).at("/retryable").asBoolean()).isTrue();
   }
+
+  @Test
+  void warmUpRunsTheRequestPathWithoutWritingAnything() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream previous = JsonLogger.sink();
+    JsonLogger.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      PredictHttpFunction.warmUp();
+    } finally {
+      JsonLogger.setSink(previous);
+    }
+    assertThat(out.size()).isZero();
+  }
 }
