@@ -24,11 +24,6 @@ final class FastJsonReader {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** Jackson's default nesting limit (StreamReadConstraints). */
   private static final int MAX_DEPTH = 1000;
-  /** Longer number tokens go to Jackson, which enforces its length limit. */
-  private static final int MAX_NUMBER_LENGTH = 100;
-  private static final double[] POW10 = {
-      1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
-      1e19, 1e20, 1e21, 1e22};
 
   /** Thrown internally to give up and let Jackson parse; carries no stack trace. */
   private static final class GiveUp extends RuntimeException {
@@ -43,6 +38,7 @@ final class FastJsonReader {
   private final int end;
   private int pos;
   private byte[] latin1 = new byte[64];
+  private final JsonNumber num = new JsonNumber();
 
   private FastJsonReader(byte[] b, int offset, int length) {
     this.b = b;
@@ -366,102 +362,27 @@ final class FastJsonReader {
 
   /** Numbers as Jackson's tree has them: int, long or BigInteger nodes; doubles for the rest. */
   private JsonNode number() {
-    int start = pos;
-    boolean negative = b[pos] == '-';
-    if (negative) {
-      pos++;
-    }
-    long mantissa = 0;
-    int significant = 0; // digits in mantissa, leading zeros excluded
-    int scale = 0; // value = mantissa * 10^scale
-    boolean truncated = false;
-    int intDigits = 0;
-    int c = pos < end ? b[pos] : -1;
-    if (c == '0') {
-      pos++;
-      intDigits = 1;
-      if (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-        throw GIVE_UP; // a leading zero
-      }
-    } else if (c >= '1' && c <= '9') {
-      while (pos < end && (c = b[pos]) >= '0' && c <= '9') {
-        if (significant < 19) {
-          mantissa = mantissa * 10 + (c - '0');
-          significant++;
-        } else {
-          scale++;
-          truncated = true;
-        }
-        intDigits++;
-        pos++;
-      }
-    } else {
+    JsonNumber n = num;
+    if (!n.read(b, pos, end)) {
       throw GIVE_UP;
     }
-    boolean isFloat = false;
-    if (pos < end && b[pos] == '.') {
-      isFloat = true;
-      pos++;
-      int f0 = pos;
-      while (pos < end && (c = b[pos]) >= '0' && c <= '9') {
-        if (mantissa == 0 && c == '0') {
-          scale--;
-        } else if (significant < 19) {
-          mantissa = mantissa * 10 + (c - '0');
-          significant++;
-          scale--;
-        } else {
-          truncated = true;
-        }
-        pos++;
-      }
-      if (pos == f0) {
-        throw GIVE_UP;
-      }
-    }
-    if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
-      isFloat = true;
-      pos++;
-      boolean expNegative = false;
-      if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
-        expNegative = b[pos] == '-';
-        pos++;
-      }
-      int e0 = pos;
-      int exponent = 0;
-      while (pos < end && (c = b[pos]) >= '0' && c <= '9') {
-        if (exponent < 100_000) {
-          exponent = exponent * 10 + (c - '0');
-        }
-        pos++;
-      }
-      if (pos == e0) {
-        throw GIVE_UP;
-      }
-      scale += expNegative ? -exponent : exponent;
-    }
+    pos = n.end;
     if (pos < end && isIdentifierByte(b[pos])) {
       throw GIVE_UP;
     }
-    int length = pos - start;
-    if (length > MAX_NUMBER_LENGTH) {
+    int length = n.end - n.start;
+    if (length > JsonNumber.MAX_LENGTH) {
       throw GIVE_UP;
     }
-    if (!isFloat) {
-      if (intDigits <= 18) {
-        long v = negative ? -mantissa : mantissa;
-        return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? NODES.numberNode((int) v) : NODES.numberNode(v);
-      }
-      BigInteger big = new BigInteger(new String(b, start, length, StandardCharsets.ISO_8859_1));
+    if (n.isSmallInteger()) {
+      long v = n.longValue();
+      return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? NODES.numberNode((int) v) : NODES.numberNode(v);
+    }
+    if (!n.isFloat) {
+      BigInteger big = new BigInteger(new String(b, n.start, length, StandardCharsets.ISO_8859_1));
       return big.bitLength() < 64 ? NODES.numberNode(big.longValue()) : NODES.numberNode(big);
     }
-    if (!truncated && significant <= 15 && scale >= -22 && scale <= 22) {
-      // Clinger's fast path: mantissa and the power of ten are exact doubles, so the one IEEE
-      // operation rounds correctly, as Double.parseDouble does.
-      double v = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
-      return NODES.numberNode(negative ? -v : v);
-    }
-    return NODES.numberNode(Double.parseDouble(new String(b, start, length, StandardCharsets.ISO_8859_1)));
+    return NODES.numberNode(n.doubleValue(b));
   }
 
   private void skipWhitespace() {

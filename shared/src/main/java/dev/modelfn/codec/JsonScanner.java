@@ -50,6 +50,13 @@ public abstract class JsonScanner {
         && java.util.Arrays.equals(b, start, end, word, 0, word.length);
   }
 
+  /** Refuses a key read before in the same object: the tree path refuses the document. */
+  protected static void once(boolean seen) {
+    if (seen) {
+      throw UNREADABLE;
+    }
+  }
+
   protected final void key() {
     ws();
     string(false);

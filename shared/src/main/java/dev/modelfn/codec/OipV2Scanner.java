@@ -7,7 +7,6 @@ import dev.modelfn.model.Tensor;
 import dev.modelfn.model.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,17 +35,13 @@ final class OipV2Scanner extends JsonScanner {
   private static final byte[] DATA = ascii("data");
   private static final byte[] PARAMETERS = ascii("parameters");
   private static final byte[] BINARY_DATA_SIZE = ascii("binary_data_size");
-  private static final double[] POW10 = {
-      1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
-      1e19, 1e20, 1e21, 1e22};
-  /** Longer number tokens are left to the tree path, as its reader leaves them to Jackson. */
-  private static final int MAX_NUMBER_LENGTH = 100;
   /** Deeper data is left to the tree path (whose reader allows a thousand levels). */
   private static final int MAX_NESTING = 32;
 
   private final ModelSignature sig;
   private final int maxRows;
   private final ByteBuffer binary;
+  private final JsonNumber num = new JsonNumber();
 
   private OipV2Scanner(byte[] b, int from, int to, ModelSignature sig, int maxRows, ByteBuffer binary) {
     super(b, from, to);
@@ -105,12 +100,6 @@ final class OipV2Scanner extends JsonScanner {
     }
     return new OipV2Codec.Request(Optional.ofNullable(id),
         new InferenceRequest(tensors, outputs == null ? List.of() : outputs));
-  }
-
-  private static void once(boolean seen) {
-    if (seen) {
-      throw UNREADABLE; // a key given twice: the tree path refuses the request
-    }
   }
 
   private List<Tensor> inputs() {
@@ -341,96 +330,17 @@ final class OipV2Scanner extends JsonScanner {
   }
 
   /**
-   * A JSON number as the tree has it, converted to double: an integer token of up to 18 digits
-   * exactly (so {@code -0} is zero), any other token correctly rounded (Clinger's fast path where
-   * it is exact, else {@code Double.parseDouble}); not finite when it overflows.
+   * A JSON number as the tree has it, converted to double (see {@link JsonNumber}): an integer
+   * token of up to 18 digits exactly (so {@code -0} is zero), a float token correctly rounded; not
+   * finite when it overflows. Longer integers and longer tokens are left to the tree path.
    */
   private double decimal() {
-    int from = i;
-    boolean negative = b[i] == '-';
-    if (negative) {
-      i++;
-    }
-    long mantissa = 0;
-    int significant = 0;
-    int scale = 0;
-    boolean truncated = false;
-    int intDigits = 0;
-    int c = i < limit ? b[i] : -1;
-    if (c == '0') {
-      i++;
-      intDigits = 1;
-    } else if (c >= '1' && c <= '9') {
-      while (i < limit && (c = b[i]) >= '0' && c <= '9') {
-        if (significant < 19) {
-          mantissa = mantissa * 10 + (c - '0');
-          significant++;
-        } else {
-          scale++;
-          truncated = true;
-        }
-        intDigits++;
-        i++;
-      }
-    } else {
+    JsonNumber n = num;
+    if (!n.read(b, i, limit) || n.end - n.start > JsonNumber.MAX_LENGTH || (!n.isFloat && !n.isSmallInteger())) {
       throw UNREADABLE;
     }
-    boolean isFloat = false;
-    if (i < limit && b[i] == '.') {
-      isFloat = true;
-      i++;
-      int f0 = i;
-      while (i < limit && (c = b[i]) >= '0' && c <= '9') {
-        if (mantissa == 0 && c == '0') {
-          scale--;
-        } else if (significant < 19) {
-          mantissa = mantissa * 10 + (c - '0');
-          significant++;
-          scale--;
-        } else {
-          truncated = true;
-        }
-        i++;
-      }
-      if (i == f0) {
-        throw UNREADABLE;
-      }
-    }
-    if (i < limit && (b[i] == 'e' || b[i] == 'E')) {
-      isFloat = true;
-      i++;
-      boolean expNegative = false;
-      if (i < limit && (b[i] == '+' || b[i] == '-')) {
-        expNegative = b[i] == '-';
-        i++;
-      }
-      int e0 = i;
-      int exponent = 0;
-      while (i < limit && (c = b[i]) >= '0' && c <= '9') {
-        if (exponent < 100_000) {
-          exponent = exponent * 10 + (c - '0');
-        }
-        i++;
-      }
-      if (i == e0) {
-        throw UNREADABLE;
-      }
-      scale += expNegative ? -exponent : exponent;
-    }
-    if (i - from > MAX_NUMBER_LENGTH || (i < limit && b[i] >= '0' && b[i] <= '9')) {
-      throw UNREADABLE; // too long for the tree's reader, or a leading zero
-    }
-    if (!isFloat) {
-      if (intDigits > 18) {
-        throw UNREADABLE;
-      }
-      return negative ? -mantissa : mantissa; // a long first: -0 is 0
-    }
-    if (!truncated && significant <= 15 && scale >= -22 && scale <= 22) {
-      double v = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
-      return negative ? -v : v;
-    }
-    return Double.parseDouble(new String(b, from, i - from, StandardCharsets.ISO_8859_1));
+    i = n.end;
+    return n.isFloat ? n.doubleValue(b) : n.longValue();
   }
 
   private List<String> outputs() {

@@ -132,12 +132,6 @@ public final class HttpApiEventScanner extends JsonScanner {
         requestId == null ? fallbackRequestId : requestId);
   }
 
-  private static void once(boolean seen) {
-    if (seen) {
-      throw UNREADABLE; // a name given twice: the tree path refuses the event
-    }
-  }
-
   private void requestContext() {
     if (!object()) {
       return;
