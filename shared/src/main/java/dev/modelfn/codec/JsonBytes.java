@@ -161,16 +161,21 @@ public final class JsonBytes {
       b[n++] = '-';
       v = -v;
     }
-    int digits = 1;
-    for (long t = v; t >= 10; t /= 10) {
-      digits++;
+    n = digits(v, b, n);
+    return this;
+  }
+
+  /** The decimal digits of {@code v} (not negative) written at {@code b[at]}; returns where they end. */
+  public static int digits(long v, byte[] b, int at) {
+    int len = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      len++;
     }
-    for (int i = n + digits - 1; i >= n; i--) {
+    for (int i = at + len - 1; i >= at; i--) {
       b[i] = (byte) ('0' + v % 10);
       v /= 10;
     }
-    n += digits;
-    return this;
+    return at + len;
   }
 
   /**

@@ -579,7 +579,7 @@ public final class ScoreObjectFunction {
       int k = labels.length;
       n = 0;
       ensure(20 + 1);
-      n = digits(row, line, n);
+      n = dev.modelfn.codec.JsonBytes.digits(row, line, n);
       line[n++] = ',';
       byte[] label = labels[Predictions.argmax(scores, r)];
       ensure(label.length);
@@ -592,19 +592,6 @@ public final class ScoreObjectFunction {
       }
       put((byte) '\n');
       out.write(line, 0, n);
-    }
-
-    /** The decimal digits of a row number (not negative) at {@code b[at]}; returns the end. */
-    private static int digits(long v, byte[] b, int at) {
-      int len = 1;
-      for (long x = v; x >= 10; x /= 10) {
-        len++;
-      }
-      for (int i = at + len - 1; i >= at; i--) {
-        b[i] = (byte) ('0' + v % 10);
-        v /= 10;
-      }
-      return at + len;
     }
 
     private void put(byte b) {
