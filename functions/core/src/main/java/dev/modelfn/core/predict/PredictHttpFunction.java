@@ -180,15 +180,16 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       }
       case V2_INFER -> {
         checkModel(m);
-        if (jsonHeaderLength(req) == null) {
+        String declared = jsonHeaderLength(req);
+        if (declared == null) {
           requireJson(req);
         } else {
           checkSize(req);
         }
         byte[] b = req.body();
-        int headerEnd = headerEnd(req);
+        int headerEnd = headerEnd(b, declared);
         OipV2Codec.Request decoded = OipV2Codec.read(b, headerEnd, md.signature(), maxInstances,
-            jsonHeaderLength(req) == null ? null : ByteBuffer.wrap(b, headerEnd, b.length - headerEnd));
+            declared == null ? null : ByteBuffer.wrap(b, headerEnd, b.length - headerEnd));
         PredictFunction.Result r = run(decoded.inference(), served);
         yield HttpResponse.of(200, HttpResponse.JSON,
             OipV2Codec.encode(md, decoded.id().orElse(req.requestId()), r.outputs()), headers);
@@ -377,17 +378,16 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
    */
   private static Body body(HttpRequest req) {
     byte[] b = req.body();
-    int n = headerEnd(req);
-    if (jsonHeaderLength(req) == null) {
+    String declared = jsonHeaderLength(req);
+    if (declared == null) {
       return new Body(Json.parse(b), null);
     }
+    int n = headerEnd(b, declared);
     return new Body(Json.parse(b, 0, n), ByteBuffer.wrap(b, n, b.length - n));
   }
 
-  /** Where the JSON of the body ends: the declared header length, or the body's end. */
-  private static int headerEnd(HttpRequest req) {
-    String declared = jsonHeaderLength(req);
-    byte[] b = req.body();
+  /** Where the JSON of body {@code b} ends: the declared header length, or the body's end. */
+  private static int headerEnd(byte[] b, String declared) {
     if (declared == null) {
       return b.length;
     }
