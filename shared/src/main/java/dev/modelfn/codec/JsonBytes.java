@@ -13,9 +13,9 @@ import java.util.Base64;
  * structure ({@code {}, [], :, ,}) with {@link #raw}.
  */
 public final class JsonBytes {
-  private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = ascii("true");
+  private static final byte[] FALSE = ascii("false");
+  private static final byte[] HEX = ascii("0123456789ABCDEF");
   /** The escape after the backslash for each byte below 0x20 and for the quote and backslash, or 0: as {@code \\u00XX}. */
   private static final byte[] SHORT = new byte[128];
 
@@ -31,6 +31,11 @@ public final class JsonBytes {
 
   private byte[] b;
   private int n;
+
+  /** The bytes of an ASCII literal (structure, keys) to be written with {@link #raw(byte[])}. */
+  public static byte[] ascii(String literal) {
+    return literal.getBytes(StandardCharsets.US_ASCII);
+  }
 
   /** @param capacity the bytes the document is expected to take; it grows past them when needed */
   public JsonBytes(int capacity) {

@@ -10,7 +10,6 @@ import dev.modelfn.model.ModelSignature;
 import dev.modelfn.model.Tensor;
 import dev.modelfn.model.TensorSpec;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -211,10 +210,10 @@ public final class OipV2Codec {
     return i;
   }
 
-  private static final byte[] MODEL_NAME = "{\"model_name\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] MODEL_VERSION = ",\"model_version\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ID = ",\"id\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] OUTPUTS = ",\"outputs\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MODEL_NAME = JsonBytes.ascii("{\"model_name\":");
+  private static final byte[] MODEL_VERSION = JsonBytes.ascii(",\"model_version\":");
+  private static final byte[] ID = JsonBytes.ascii(",\"id\":");
+  private static final byte[] OUTPUTS = JsonBytes.ascii(",\"outputs\":[");
 
   /** Writes a v2 inference response (straight into bytes: it runs on every request). */
   public static byte[] encode(ModelMetadata md, String id, InferenceResult result) {

@@ -10,16 +10,16 @@ import java.io.IOException;
  * JsonBytes} for the response written on every request (the same text).
  */
 public final class TensorJson {
-  private static final byte[] NAME = ascii("{\"name\":");
-  private static final byte[] DATATYPE = ascii(",\"datatype\":\"");
-  private static final byte[] SHAPE = ascii("\",\"shape\":[");
-  private static final byte[] DATA = ascii("],\"data\":[");
-  private static final byte[] END = ascii("]}");
+  private static final byte[] NAME = JsonBytes.ascii("{\"name\":");
+  private static final byte[] DATATYPE = JsonBytes.ascii(",\"datatype\":\"");
+  private static final byte[] SHAPE = JsonBytes.ascii("\",\"shape\":[");
+  private static final byte[] DATA = JsonBytes.ascii("],\"data\":[");
+  private static final byte[] END = JsonBytes.ascii("]}");
   private static final byte[][] TYPE_NAMES = new byte[ElementType.values().length][];
 
   static {
     for (ElementType e : ElementType.values()) {
-      TYPE_NAMES[e.ordinal()] = ascii(e.name());
+      TYPE_NAMES[e.ordinal()] = JsonBytes.ascii(e.name());
     }
   }
 
@@ -58,9 +58,6 @@ public final class TensorJson {
     }
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  }
 
   /** Writes an OIP v2 tensor object: {@code {"name", "datatype", "shape", "data"}} with flat data. */
   public static void writeTensor(JsonGenerator g, Tensor t) throws IOException {

@@ -1,7 +1,6 @@
 package dev.modelfn.telemetry;
 
 import dev.modelfn.codec.JsonBytes;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,8 +25,8 @@ public final class EmfMetrics {
   private volatile Declaration[] declarations = new Declaration[0];
 
   private static final int MAX_DECLARATIONS = 64; // past this, declarations are built per document
-  private static final byte[] OPEN = ascii("{\"_aws\":{\"Timestamp\":");
-  private static final byte[] END = ascii("}\n");
+  private static final byte[] OPEN = JsonBytes.ascii("{\"_aws\":{\"Timestamp\":");
+  private static final byte[] END = JsonBytes.ascii("}\n");
   /** Each thread's line buffer: a line is written out before its thread starts another. */
   private static final ThreadLocal<JsonBytes> LINE = ThreadLocal.withInitial(() -> new JsonBytes(1024));
 
@@ -87,10 +86,10 @@ public final class EmfMetrics {
 
   private byte[] declarationText(String[] metricNames, String[] units, int count) {
     JsonBytes b = new JsonBytes(256);
-    b.raw(ascii(",\"CloudWatchMetrics\":[{\"Namespace\":")).string(namespace).raw(ascii(",\"Dimensions\":["));
+    b.raw(JsonBytes.ascii(",\"CloudWatchMetrics\":[{\"Namespace\":")).string(namespace).raw(JsonBytes.ascii(",\"Dimensions\":["));
     List<String> names = new ArrayList<>(dimensions.keySet());
     for (int n = 1; n <= names.size(); n++) {
-      b.raw(n > 1 ? ascii(",[") : ascii("["));
+      b.raw(n > 1 ? JsonBytes.ascii(",[") : JsonBytes.ascii("["));
       for (int i = 0; i < n; i++) {
         if (i > 0) {
           b.raw(',');
@@ -99,18 +98,15 @@ public final class EmfMetrics {
       }
       b.raw(']');
     }
-    b.raw(ascii("],\"Metrics\":["));
+    b.raw(JsonBytes.ascii("],\"Metrics\":["));
     for (int i = 0; i < count; i++) {
-      b.raw(i > 0 ? ascii(",{\"Name\":") : ascii("{\"Name\":")).string(metricNames[i]).raw(ascii(",\"Unit\":"))
+      b.raw(i > 0 ? JsonBytes.ascii(",{\"Name\":") : JsonBytes.ascii("{\"Name\":")).string(metricNames[i]).raw(JsonBytes.ascii(",\"Unit\":"))
           .string(units[i]).raw('}');
     }
-    b.raw(ascii("]}]}"));
+    b.raw(JsonBytes.ascii("]}]}"));
     return b.toByteArray();
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
 
   /** One EMF document: metrics with units plus searchable properties. */
   public final class Entry {
@@ -225,11 +221,11 @@ public final class EmfMetrics {
     } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       b.number((long) v);
     } else {
-      b.raw(Double.toString(v).getBytes(StandardCharsets.US_ASCII));
+      b.raw(JsonBytes.ascii(Double.toString(v)));
     }
   }
 
-  private static final byte[] NULL = ascii("null");
+  private static final byte[] NULL = JsonBytes.ascii("null");
 
   /** Nanoseconds as milliseconds rounded to the microsecond: {@code 73456} → {@code 0.073}. */
   static void writeMillis(JsonBytes b, long nanos) {

@@ -125,11 +125,11 @@ public final class ApiGatewayEvents {
     return new HttpRequest(method, path, headers, query, body, requestId);
   }
 
-  private static final byte[] STATUS = ascii("{\"statusCode\":");
-  private static final byte[] HEADERS = ascii(",\"headers\":{");
-  private static final byte[] BODY = ascii("},\"body\":");
-  private static final byte[] TEXT_END = ascii(",\"isBase64Encoded\":false}");
-  private static final byte[] BINARY_END = ascii(",\"isBase64Encoded\":true}");
+  private static final byte[] STATUS = JsonBytes.ascii("{\"statusCode\":");
+  private static final byte[] HEADERS = JsonBytes.ascii(",\"headers\":{");
+  private static final byte[] BODY = JsonBytes.ascii("},\"body\":");
+  private static final byte[] TEXT_END = JsonBytes.ascii(",\"isBase64Encoded\":false}");
+  private static final byte[] BINARY_END = JsonBytes.ascii(",\"isBase64Encoded\":true}");
 
   /**
    * Encodes a response for the event format; non-text bodies are base64-encoded. Both formats take
@@ -160,9 +160,6 @@ public final class ApiGatewayEvents {
     return out.raw(text ? TEXT_END : BINARY_END).toByteArray();
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
 
   private static byte[] body(JsonNode root) {
     JsonNode b = root.get("body");
