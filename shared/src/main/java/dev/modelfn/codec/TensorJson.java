@@ -58,7 +58,6 @@ public final class TensorJson {
     }
   }
 
-
   /** Writes an OIP v2 tensor object: {@code {"name", "datatype", "shape", "data"}} with flat data. */
   public static void writeTensor(JsonGenerator g, Tensor t) throws IOException {
     g.writeStartObject();

@@ -160,7 +160,6 @@ public final class ApiGatewayEvents {
     return out.raw(text ? TEXT_END : BINARY_END).toByteArray();
   }
 
-
   private static byte[] body(JsonNode root) {
     JsonNode b = root.get("body");
     if (b == null || b.isNull()) {
