@@ -21,9 +21,13 @@ import java.util.Map;
  * answer to the first API Gateway event, against {@code java -version} on the same JDK, measured
  * alternately in one run. Configurations: the Lambda runtime's own flags, plus a class-data archive
  * (AppCDS, JDK 17) or an AOT cache (JDK 25, JEP 483/515) written by a training run of the same
- * function.
+ * function. The JDK 25 configurations run the cache with {@link #AOT_RUNTIME_FLAGS}, and the custom
+ * runtime once more without them, to show what they change.
  *
- * <p>Arguments: {@code home=<project dir> runs=<n> jdk=<java executable>...}.
+ * <p>Arguments: {@code home=<project dir> runs=<n> jdk=<java executable>... only=<text>...
+ * zip=<package>...}: {@code only} keeps the configurations whose name contains one of the texts;
+ * each {@code zip} adds a candidate deployment package, measured in the same rounds as the shipped
+ * one under every configuration (named after the file), to compare a packaging change side by side.
  */
 public final class ColdStartBenchmark {
   /**
@@ -36,10 +40,21 @@ public final class ColdStartBenchmark {
   static final List<String> TUNED_FLAGS = List.of("-XX:-UsePerfData", "-Djava.security.egd=file:/dev/urandom",
       "-Djdk.reflect.useNativeAccessorOnly=true");
 
+  /**
+   * With a JDK 25 AOT cache, the documented options: its classes, but not the training run's
+   * profiles and compilation history (JEP 515), which the JVM replays by default and which make it
+   * compile, as soon as they run, the methods the training run compiled. On a C1-only JVM that is
+   * compiler work competing with the start's two busy threads on two cores; without it methods
+   * compile at the usual thresholds, so the first requests after the start run a little longer in
+   * the interpreter (see the README for both sides of the trade). A diagnostic flag, hence the
+   * unlock.
+   */
+  static final List<String> AOT_RUNTIME_FLAGS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
+
   private ColdStartBenchmark() {}
 
   record Config(String name, Path java, List<String> jvmOptions, List<String> trainingOptions,
-      LocalLambdaFunction.Launch launch) {}
+      LocalLambdaFunction.Launch launch, Path zip) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, List<String>> a = Args.parse(args);
@@ -68,7 +83,7 @@ public final class ColdStartBenchmark {
       String jdk = "jdk" + feature;
       List<String> tuned = new ArrayList<>(base);
       tuned.addAll(TUNED_FLAGS);
-      configs.add(new Config(jdk + " managed runtime", java, base, null, LocalLambdaFunction.Launch.MANAGED));
+      configs.add(new Config(jdk + " managed runtime", java, base, null, LocalLambdaFunction.Launch.MANAGED, zip));
       for (LocalLambdaFunction.Launch launch : List.of(LocalLambdaFunction.Launch.MANAGED_APPLICATION_CLASS_PATH,
           LocalLambdaFunction.Launch.CUSTOM)) {
         String label = jdk + (launch == LocalLambdaFunction.Launch.CUSTOM ? " custom runtime" : " managed, app-cp");
@@ -76,14 +91,41 @@ public final class ColdStartBenchmark {
         List<String> flags = launch == LocalLambdaFunction.Launch.CUSTOM ? base : tuned;
         Path archive = work.resolve(jdk + "-" + launch.name().toLowerCase(Locale.ROOT));
         if (feature >= 25) {
-          configs.add(new Config(label + " + AOT", java, concat(flags, "-XX:AOTCache=" + archive + ".aot"),
-              concat(concat(flags, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + archive + ".aotconf"), launch));
+          List<String> withCache = concat(flags, "-XX:AOTCache=" + archive + ".aot");
+          List<String> noReplay = new ArrayList<>(withCache);
+          noReplay.addAll(AOT_RUNTIME_FLAGS);
+          configs.add(new Config(label + " + AOT", java, noReplay,
+              concat(concat(flags, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + archive + ".aotconf"), launch,
+              zip));
+          if (launch == LocalLambdaFunction.Launch.CUSTOM) { // the same cache, the JVM's default replay
+            configs.add(new Config(label + " + AOT, profiles replayed", java, withCache, null, launch, zip));
+          }
         } else {
           configs.add(new Config(label + " + CDS", java, concat(flags, "-XX:SharedArchiveFile=" + archive + ".jsa"),
-              concat(flags, "-XX:ArchiveClassesAtExit=" + archive + ".jsa"), launch));
+              concat(flags, "-XX:ArchiveClassesAtExit=" + archive + ".jsa"), launch, zip));
         }
       }
     }
+    List<String> only = a.getOrDefault("only", List.of());
+    if (!only.isEmpty()) {
+      configs.removeIf(c -> only.stream().noneMatch(c.name()::contains));
+    }
+    List<Config> candidates = new ArrayList<>();
+    for (String z : a.getOrDefault("zip", List.of())) {
+      Path candidate = Path.of(z).toAbsolutePath();
+      if (!Files.isRegularFile(candidate)) {
+        throw new IllegalArgumentException("zip=" + z + ": no such deployment package");
+      }
+      String tag = candidate.getFileName().toString().replaceFirst("\\.zip$", "");
+      for (Config c : configs) {
+        candidates.add(new Config(c.name() + " [" + tag + "]", c.java(),
+            c.jvmOptions().stream().map(o -> o.replace(".aot", "-" + tag + ".aot").replace(".jsa", "-" + tag + ".jsa")).toList(),
+            c.trainingOptions() == null ? null : c.trainingOptions().stream()
+                .map(o -> o.replace(".aotconf", "-" + tag + ".aotconf").replace(".jsa", "-" + tag + ".jsa")).toList(),
+            c.launch(), candidate));
+      }
+    }
+    configs.addAll(candidates);
 
     Path shipped = home.resolve("functions/aws-lambda/target/modelfn-aws-lambda.zip");
     System.out.printf("deployment zip: %.1f MB (%s)%n", Files.size(Files.exists(shipped) ? shipped : zip) / 1e6,
@@ -91,7 +133,7 @@ public final class ColdStartBenchmark {
     System.out.printf("cold start: %d runs per configuration, median; event %s%n", runs, "infer-oip.json");
     for (Config c : configs) {
       if (c.trainingOptions() != null) {
-        train(c, zip, runtime, work, event);
+        train(c, c.zip(), runtime, work, event);
       }
     }
     Map<String, long[]> samples = new LinkedHashMap<>();
@@ -104,17 +146,18 @@ public final class ColdStartBenchmark {
         }
       }
       for (Config c : configs) {
-        long t = coldStart(c, c.jvmOptions(), zip, runtime, work, event);
+        long t = coldStart(c, c.jvmOptions(), c.zip(), runtime, work, event);
         if (r >= 0) {
           samples.computeIfAbsent(c.name(), k -> new long[runs])[r] = t;
         }
       }
     }
-    System.out.printf("%-36s %12s %16s %8s%n", "configuration", "first answer", "java -version", "ratio");
+    int width = configs.stream().mapToInt(c -> c.name().length()).max().orElse(13);
+    System.out.printf("%-" + width + "s %12s %16s %8s%n", "configuration", "first answer", "java -version", "ratio");
     for (Config c : configs) {
       double ms = median(samples.get(c.name())) / 1e6;
       double v = median(version.get(c.java())) / 1e6;
-      System.out.printf("%-36s %9.0f ms %13.0f ms %7.2fx%n", c.name(), ms, v, ms / v);
+      System.out.printf("%-" + width + "s %9.0f ms %13.0f ms %7.2fx%n", c.name(), ms, v, ms / v);
     }
   }
 
