@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Cold start of the predict function as Lambda runs it: from launching {@code java} (the Lambda
@@ -94,11 +96,10 @@ public final class ColdStartBenchmark {
           List<String> withCache = concat(flags, "-XX:AOTCache=" + archive + ".aot");
           List<String> noReplay = new ArrayList<>(withCache);
           noReplay.addAll(AOT_RUNTIME_FLAGS);
-          configs.add(new Config(label + " + AOT", java, noReplay,
-              concat(concat(flags, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + archive + ".aotconf"), launch,
-              zip));
+          List<String> training = concat(concat(flags, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + archive + ".aotconf");
+          configs.add(new Config(label + " + AOT", java, noReplay, training, launch, zip));
           if (launch == LocalLambdaFunction.Launch.CUSTOM) { // the same cache, the JVM's default replay
-            configs.add(new Config(label + " + AOT, profiles replayed", java, withCache, null, launch, zip));
+            configs.add(new Config(label + " + AOT, profiles replayed", java, withCache, training, launch, zip));
           }
         } else {
           configs.add(new Config(label + " + CDS", java, concat(flags, "-XX:SharedArchiveFile=" + archive + ".jsa"),
@@ -131,8 +132,9 @@ public final class ColdStartBenchmark {
     System.out.printf("deployment zip: %.1f MB (%s)%n", Files.size(Files.exists(shipped) ? shipped : zip) / 1e6,
         home.relativize(Files.exists(shipped) ? shipped : zip));
     System.out.printf("cold start: %d runs per configuration, median; event %s%n", runs, "infer-oip.json");
+    Set<List<String>> trained = new HashSet<>(); // configurations sharing a cache train it once
     for (Config c : configs) {
-      if (c.trainingOptions() != null) {
+      if (c.trainingOptions() != null && trained.add(c.trainingOptions())) {
         train(c, c.zip(), runtime, work, event);
       }
     }
