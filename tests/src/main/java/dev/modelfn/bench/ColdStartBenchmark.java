@@ -75,58 +75,28 @@ public final class ColdStartBenchmark {
     Path work = Files.createDirectories(home.resolve("tests/target/cold-start"));
     byte[] event = Files.readAllBytes(home.resolve("events/http/api-v2/infer-oip.json"));
 
-    List<Config> configs = new ArrayList<>();
-    for (Path java : jdks) {
-      int feature = javaFeature(java);
-      List<String> base = new ArrayList<>();
-      if (feature >= 22) {
-        base.add("--enable-native-access=ALL-UNNAMED");
-      }
-      String jdk = "jdk" + feature;
-      List<String> tuned = new ArrayList<>(base);
-      tuned.addAll(TUNED_FLAGS);
-      configs.add(new Config(jdk + " managed runtime", java, base, null, LocalLambdaFunction.Launch.MANAGED, zip));
-      for (LocalLambdaFunction.Launch launch : List.of(LocalLambdaFunction.Launch.MANAGED_APPLICATION_CLASS_PATH,
-          LocalLambdaFunction.Launch.CUSTOM)) {
-        String label = jdk + (launch == LocalLambdaFunction.Launch.CUSTOM ? " custom runtime" : " managed, app-cp");
-        // the custom runtime's bootstrap adds the tuned flags itself
-        List<String> flags = launch == LocalLambdaFunction.Launch.CUSTOM ? base : tuned;
-        Path archive = work.resolve(jdk + "-" + launch.name().toLowerCase(Locale.ROOT));
-        if (feature >= 25) {
-          List<String> withCache = concat(flags, "-XX:AOTCache=" + archive + ".aot");
-          List<String> noReplay = new ArrayList<>(withCache);
-          noReplay.addAll(AOT_RUNTIME_FLAGS);
-          List<String> training = concat(concat(flags, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + archive + ".aotconf");
-          configs.add(new Config(label + " + AOT", java, noReplay, training, launch, zip));
-          if (launch == LocalLambdaFunction.Launch.CUSTOM) { // the same cache, the JVM's default replay
-            configs.add(new Config(label + " + AOT, profiles replayed", java, withCache, training, launch, zip));
-          }
-        } else {
-          configs.add(new Config(label + " + CDS", java, concat(flags, "-XX:SharedArchiveFile=" + archive + ".jsa"),
-              concat(flags, "-XX:ArchiveClassesAtExit=" + archive + ".jsa"), launch, zip));
-        }
-      }
-    }
-    List<String> only = a.getOrDefault("only", List.of());
-    if (!only.isEmpty()) {
-      configs.removeIf(c -> only.stream().noneMatch(c.name()::contains));
-    }
-    List<Config> candidates = new ArrayList<>();
+    // the shipped package, then each candidate (named after its file, with archives of its own)
+    Map<String, Path> packages = new LinkedHashMap<>();
+    packages.put("", zip);
     for (String z : a.getOrDefault("zip", List.of())) {
       Path candidate = Path.of(z).toAbsolutePath();
       if (!Files.isRegularFile(candidate)) {
         throw new IllegalArgumentException("zip=" + z + ": no such deployment package");
       }
-      String tag = candidate.getFileName().toString().replaceFirst("\\.zip$", "");
-      for (Config c : configs) {
-        candidates.add(new Config(c.name() + " [" + tag + "]", c.java(),
-            c.jvmOptions().stream().map(o -> o.replace(".aot", "-" + tag + ".aot").replace(".jsa", "-" + tag + ".jsa")).toList(),
-            c.trainingOptions() == null ? null : c.trainingOptions().stream()
-                .map(o -> o.replace(".aotconf", "-" + tag + ".aotconf").replace(".jsa", "-" + tag + ".jsa")).toList(),
-            c.launch(), candidate));
-      }
+      packages.put(candidate.getFileName().toString().replaceFirst("\\.zip$", ""), candidate);
     }
-    configs.addAll(candidates);
+    Map<Path, Integer> features = new LinkedHashMap<>();
+    for (Path java : jdks) {
+      features.put(java, javaFeature(java));
+    }
+    List<Config> configs = new ArrayList<>();
+    for (Map.Entry<String, Path> pkg : packages.entrySet()) {
+      features.forEach((java, feature) -> configs.addAll(configs(java, feature, pkg.getKey(), pkg.getValue(), work)));
+    }
+    List<String> only = a.getOrDefault("only", List.of());
+    if (!only.isEmpty()) {
+      configs.removeIf(c -> only.stream().noneMatch(c.name()::contains));
+    }
 
     Path shipped = home.resolve("functions/aws-lambda/target/modelfn-aws-lambda.zip");
     System.out.printf("deployment zip: %.1f MB (%s)%n", Files.size(Files.exists(shipped) ? shipped : zip) / 1e6,
@@ -135,7 +105,7 @@ public final class ColdStartBenchmark {
     Set<List<String>> trained = new HashSet<>(); // configurations sharing a cache train it once
     for (Config c : configs) {
       if (c.trainingOptions() != null && trained.add(c.trainingOptions())) {
-        train(c, c.zip(), runtime, work, event);
+        train(c, runtime, work, event);
       }
     }
     Map<String, long[]> samples = new LinkedHashMap<>();
@@ -148,7 +118,7 @@ public final class ColdStartBenchmark {
         }
       }
       for (Config c : configs) {
-        long t = coldStart(c, c.jvmOptions(), c.zip(), runtime, work, event);
+        long t = coldStart(c, runtime, work, event);
         if (r >= 0) {
           samples.computeIfAbsent(c.name(), k -> new long[runs])[r] = t;
         }
@@ -163,8 +133,43 @@ public final class ColdStartBenchmark {
     }
   }
 
-  private static void train(Config c, Path zip, Path runtime, Path work, byte[] event) throws IOException {
-    FunctionSpec spec = spec(zip, c.trainingOptions());
+  /** The configurations of one JDK for one package ({@code tag} empty for the shipped one). */
+  private static List<Config> configs(Path java, int feature, String tag, Path zip, Path work) {
+    List<Config> configs = new ArrayList<>();
+    List<String> base = new ArrayList<>();
+    if (feature >= 22) {
+      base.add("--enable-native-access=ALL-UNNAMED");
+    }
+    String jdk = "jdk" + feature;
+    String suffix = tag.isEmpty() ? "" : " [" + tag + "]";
+    List<String> tuned = new ArrayList<>(base);
+    tuned.addAll(TUNED_FLAGS);
+    configs.add(new Config(jdk + " managed runtime" + suffix, java, base, null, LocalLambdaFunction.Launch.MANAGED, zip));
+    for (LocalLambdaFunction.Launch launch : List.of(LocalLambdaFunction.Launch.MANAGED_APPLICATION_CLASS_PATH,
+        LocalLambdaFunction.Launch.CUSTOM)) {
+      String label = jdk + (launch == LocalLambdaFunction.Launch.CUSTOM ? " custom runtime" : " managed, app-cp");
+      // the custom runtime's bootstrap adds the tuned flags itself
+      List<String> flags = launch == LocalLambdaFunction.Launch.CUSTOM ? base : tuned;
+      Path archive = work.resolve(jdk + "-" + launch.name().toLowerCase(Locale.ROOT) + (tag.isEmpty() ? "" : "-" + tag));
+      if (feature >= 25) {
+        List<String> withCache = concat(flags, "-XX:AOTCache=" + archive + ".aot");
+        List<String> noReplay = new ArrayList<>(withCache);
+        noReplay.addAll(AOT_RUNTIME_FLAGS);
+        List<String> training = concat(concat(flags, "-XX:AOTMode=record"), "-XX:AOTConfiguration=" + archive + ".aotconf");
+        configs.add(new Config(label + " + AOT" + suffix, java, noReplay, training, launch, zip));
+        if (launch == LocalLambdaFunction.Launch.CUSTOM) { // the same cache, the JVM's default replay
+          configs.add(new Config(label + " + AOT, profiles replayed" + suffix, java, withCache, training, launch, zip));
+        }
+      } else {
+        configs.add(new Config(label + " + CDS" + suffix, java, concat(flags, "-XX:SharedArchiveFile=" + archive + ".jsa"),
+            concat(flags, "-XX:ArchiveClassesAtExit=" + archive + ".jsa"), launch, zip));
+      }
+    }
+    return configs;
+  }
+
+  private static void train(Config c, Path runtime, Path work, byte[] event) throws IOException {
+    FunctionSpec spec = spec(c.zip(), c.trainingOptions());
     try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, runtime, work.resolve("cache"), c.java(),
         LocalAccount.REGION, line -> { }, c.launch())) {
       fn.start();
@@ -191,8 +196,8 @@ public final class ColdStartBenchmark {
     }
   }
 
-  private static long coldStart(Config c, List<String> options, Path zip, Path runtime, Path work, byte[] event) {
-    FunctionSpec spec = spec(zip, options);
+  private static long coldStart(Config c, Path runtime, Path work, byte[] event) {
+    FunctionSpec spec = spec(c.zip(), c.jvmOptions());
     try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, runtime, work.resolve("cache"), c.java(),
         LocalAccount.REGION, line -> { }, c.launch())) {
       long t0 = System.nanoTime();
