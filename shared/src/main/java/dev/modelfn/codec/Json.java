@@ -12,15 +12,13 @@ import java.io.IOException;
 
 /**
  * The process-wide Jackson factory and mapper, and a parse helper that reports malformed JSON as
- * invalid input. The mapper is made on first use: its class initialisation (date formats, the
- * locale's calendar data, type factories) is tens of milliseconds of a cold start, and the
- * predict path — the project's own reader and generators — does not need it.
+ * invalid input. Every JSON document the project reads goes through {@link #parse} (a tree) or a
+ * parser from {@link #FACTORY}; every document it writes goes through a generator from {@link
+ * #FACTORY}.
  */
 public final class Json {
   /**
-   * Strict: duplicate keys are errors; NaN and Infinity literals are refused. Generators from it
-   * have no codec until {@link #mapper()} has been called once (the project writes no trees or
-   * objects through them).
+   * Strict: duplicate keys are errors; NaN and Infinity literals are refused.
    */
   public static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -47,10 +45,6 @@ public final class Json {
   public static JsonNode parse(byte[] body, int offset, int length) {
     if (length == 0) {
       throw new InvalidInputException("", "a JSON document", "an empty body");
-    }
-    JsonNode fast = FastJsonReader.read(body, offset, length);
-    if (fast != null) {
-      return fast;
     }
     try {
       return mapper().readTree(body, offset, length);

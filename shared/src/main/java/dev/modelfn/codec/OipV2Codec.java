@@ -1,5 +1,6 @@
 package dev.modelfn.codec;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.ElementType;
@@ -9,6 +10,9 @@ import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.ModelSignature;
 import dev.modelfn.model.Tensor;
 import dev.modelfn.model.TensorSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,18 +39,11 @@ public final class OipV2Codec {
 
   /**
    * Decodes a v2 inference request from its bytes: the JSON (header) in {@code [0, headerEnd)},
-   * then binary tensor data when {@code binary} is given. The common request (FP32 tensors as a flat
-   * array or binary data) is read straight from the bytes; anything else is parsed into a tree and
-   * decoded as by {@link #decode(JsonNode, ModelSignature, int, ByteBuffer)}, with the same result
-   * and the same errors.
+   * then binary tensor data when {@code binary} is given.
    *
    * @param binary the bytes after the JSON header, or null when the body is all JSON
    */
   public static Request read(byte[] body, int headerEnd, ModelSignature sig, int maxRows, ByteBuffer binary) {
-    Request scanned = OipV2Scanner.scan(body, 0, headerEnd, sig, maxRows, binary);
-    if (scanned != null) {
-      return scanned;
-    }
     return decode(Json.parse(body, 0, headerEnd), sig, maxRows, binary);
   }
 
@@ -210,28 +207,24 @@ public final class OipV2Codec {
     return i;
   }
 
-  private static final byte[] MODEL_NAME = JsonBytes.ascii("{\"model_name\":");
-  private static final byte[] MODEL_VERSION = JsonBytes.ascii(",\"model_version\":");
-  private static final byte[] ID = JsonBytes.ascii(",\"id\":");
-  private static final byte[] OUTPUTS = JsonBytes.ascii(",\"outputs\":[");
-
-  /** Writes a v2 inference response (straight into bytes: it runs on every request). */
+  /** Writes a v2 inference response. */
   public static byte[] encode(ModelMetadata md, String id, InferenceResult result) {
-    int values = 0;
-    for (Tensor t : result.outputs()) {
-      values += t.size();
-    }
-    JsonBytes out = new JsonBytes(128 + 64 * result.outputs().size() + 16 * values);
-    out.raw(MODEL_NAME).string(md.name()).raw(MODEL_VERSION).string(md.version()).raw(ID).string(id).raw(OUTPUTS);
-    boolean first = true;
-    for (Tensor t : result.outputs()) {
-      if (!first) {
-        out.raw(',');
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model_name", md.name());
+      g.writeStringField("model_version", md.version());
+      g.writeStringField("id", id);
+      g.writeArrayFieldStart("outputs");
+      for (Tensor t : result.outputs()) {
+        TensorJson.writeTensor(g, t);
       }
-      first = false;
-      TensorJson.writeTensor(out, t);
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return out.raw(']').raw('}').toByteArray();
+    return out.toByteArray();
   }
 
   private static String text(JsonNode obj, String field, String ptr) {

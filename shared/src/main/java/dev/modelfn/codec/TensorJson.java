@@ -5,58 +5,9 @@ import dev.modelfn.model.ElementType;
 import dev.modelfn.model.Tensor;
 import java.io.IOException;
 
-/**
- * Writes ranges of tensor data as JSON arrays: through a Jackson generator, or into {@link
- * JsonBytes} for the response written on every request (the same text).
- */
+/** Writes tensors and ranges of tensor data as JSON arrays through a Jackson generator. */
 public final class TensorJson {
-  private static final byte[] NAME = JsonBytes.ascii("{\"name\":");
-  private static final byte[] DATATYPE = JsonBytes.ascii(",\"datatype\":\"");
-  private static final byte[] SHAPE = JsonBytes.ascii("\",\"shape\":[");
-  private static final byte[] DATA = JsonBytes.ascii("],\"data\":[");
-  private static final byte[] END = JsonBytes.ascii("]}");
-  private static final byte[][] TYPE_NAMES = new byte[ElementType.values().length][];
-
-  static {
-    for (ElementType e : ElementType.values()) {
-      TYPE_NAMES[e.ordinal()] = JsonBytes.ascii(e.name());
-    }
-  }
-
   private TensorJson() {}
-
-  /** {@link #writeTensor(JsonGenerator, Tensor)} into bytes. */
-  public static void writeTensor(JsonBytes out, Tensor t) {
-    out.raw(NAME).string(t.name()).raw(DATATYPE).raw(TYPE_NAMES[t.type().ordinal()]).raw(SHAPE);
-    long[] shape = t.shape();
-    for (int i = 0; i < shape.length; i++) {
-      if (i > 0) {
-        out.raw(',');
-      }
-      out.number(shape[i]);
-    }
-    out.raw(DATA);
-    writeElements(out, t, 0, t.size());
-    out.raw(END);
-  }
-
-  /** Elements {@code [from, to)} of {@code t} as comma-separated JSON values, without brackets. */
-  public static void writeElements(JsonBytes out, Tensor t, int from, int to) {
-    Object data = t.data();
-    for (int i = from; i < to; i++) {
-      if (i > from) {
-        out.raw(',');
-      }
-      switch (t.type()) {
-        case FP32 -> out.number(((float[]) data)[i]);
-        case FP64 -> out.number(((double[]) data)[i]);
-        case INT64 -> out.number(((long[]) data)[i]);
-        case INT32 -> out.number(((int[]) data)[i]);
-        case BOOL -> out.bool(((boolean[]) data)[i]);
-        case BYTES -> out.string(((String[]) data)[i]);
-      }
-    }
-  }
 
   /** Writes an OIP v2 tensor object: {@code {"name", "datatype", "shape", "data"}} with flat data. */
   public static void writeTensor(JsonGenerator g, Tensor t) throws IOException {

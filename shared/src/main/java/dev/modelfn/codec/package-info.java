@@ -4,11 +4,7 @@
  * model's {@link dev.modelfn.model.ModelSignature} and throw only {@link
  * dev.modelfn.errors.InvalidInputException}, with a JSON pointer to the offending field.
  *
- * <p>The per-request paths read and write bytes directly where a tree or a generator would cost
- * more than the work: {@link dev.modelfn.codec.JsonScanner} (the tokenizer of the event and
- * request scanners, which hand anything unusual to the tree path), the OIP v2 request scanner,
- * {@link dev.modelfn.codec.JsonBytes} (documents written into one byte array), {@link
- * dev.modelfn.codec.FloatText} and {@link dev.modelfn.codec.PlainAscii}. Each is held to the
- * general path (Jackson's reader, tree or generator) by differential tests.
+ * <p>JSON is read and written with Jackson only ({@link dev.modelfn.codec.Json}): one reader per
+ * format, no second path.
  */
 package dev.modelfn.codec;

@@ -15,7 +15,7 @@ import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
 import dev.modelfn.model.Tensor;
-import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.aws.EmfMetrics;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

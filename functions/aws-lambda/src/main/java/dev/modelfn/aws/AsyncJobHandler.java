@@ -15,7 +15,6 @@ import dev.modelfn.core.async.CallbackClient;
 import dev.modelfn.core.predict.PredictFunction;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.errors.ConfigurationException;
-import dev.modelfn.telemetry.EmfMetrics;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +50,8 @@ public final class AsyncJobHandler implements RequestStreamHandler {
     AsyncConfig async = AsyncConfig.from(env).orElseThrow(() -> new ConfigurationException("the job worker needs "
         + EnvVars.DATA_BUCKET + " (results) and " + EnvVars.JOBS_QUEUE_URL + " (callback retries)"));
     PredictHttpFunction predict = config == null ? null
-        : new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config);
+        : new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config, null,
+            EmfMetrics.factory(config.metricsNamespace(), config.metricsEnabled()));
     SageMakerAsyncEndpoint remote = remoteName.isEmpty() ? null
         : new SageMakerAsyncEndpoint(AwsPredictors.sageMakerClient(env), remoteName);
     var signer = CallbackSecrets.from(env, () -> {

@@ -63,7 +63,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
     }
     this.log = new JsonLogger("dev.modelfn.aws.PredictHttpHandler", config.logLevel());
     this.function = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config,
-        AsyncJobsAws.jobs(env));
+        AsyncJobsAws.jobs(env), EmfMetrics.factory(config.metricsNamespace(), config.metricsEnabled()));
     this.shadow = ShadowCopier.from(env, log).orElse(null);
     ModelMetadata md = function.metadata();
     log.info("model loaded", "model", md.name(), "model_version", md.version(), "platform", md.platform(),

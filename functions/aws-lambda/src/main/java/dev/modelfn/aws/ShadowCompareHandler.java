@@ -10,7 +10,6 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.release.ResponseDiff;
 import dev.modelfn.core.release.ShadowCompareFunction;
 import dev.modelfn.errors.InvalidInputException;
-import dev.modelfn.telemetry.EmfMetrics;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.AwsPredictors;
-import dev.modelfn.aws.internal.KinesisEventScanner;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
@@ -17,7 +16,6 @@ import dev.modelfn.core.stream.SourceRecord;
 import dev.modelfn.errors.ConfigurationException;
 import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.Predictor;
-import dev.modelfn.telemetry.EmfMetrics;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,11 +67,8 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
       throw new ConfigurationException("no sink: set " + EnvVars.SINK_QUEUE_URL + ", " + EnvVars.SINK_STREAM + " or "
           + EnvVars.SINK_BUCKET);
     }
-    Map<String, String> dims = new LinkedHashMap<>();
-    dims.put("Model", md.name());
-    dims.put("ModelVersion", md.version());
-    this.function = new ScoreRecordsFunction(predictor, sink, letters,
-        new EmfMetrics(config.metricsNamespace(), config.metricsEnabled(), dims));
+    this.function = new ScoreRecordsFunction(predictor, sink, letters, new EmfMetrics(config.metricsNamespace(),
+        config.metricsEnabled(), dev.modelfn.telemetry.Metrics.modelDimensions(md.name(), md.version())));
   }
 
   private static boolean present(Map<String, String> env, String name) {
@@ -87,13 +81,9 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
     output.write(Json.mapper().writeValueAsBytes(handle(records(input.readAllBytes()))));
   }
 
-  /**
-   * Reads a Kinesis or SQS event's records from its bytes: a Kinesis event by a scanner that
-   * decodes each record's data where it lies (no tree), anything else as a tree.
-   */
+  /** Reads a Kinesis or SQS event's records from its bytes. */
   public static Batch records(byte[] event) {
-    List<SourceRecord> kinesis = KinesisEventScanner.scan(event);
-    return kinesis != null ? new Batch(kinesis, ScoreRecordsFunction.Ordering.SHARD) : records(Json.parse(event));
+    return records(Json.parse(event));
   }
 
   /** A Kinesis or SQS event's records, and the ordering its platform retries them with. */

@@ -1,11 +1,14 @@
 package dev.modelfn.aws.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
-import dev.modelfn.codec.JsonBytes;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.errors.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -39,9 +42,9 @@ public final class ApiGatewayEvents {
   public record Decoded(Format format, HttpRequest request) {}
 
   /**
-   * Runs this class's paths once on synthetic events — the scanner over a JSON and a base64 body,
-   * the tree path, the response writer — so that a cold start loads and initialises them while
-   * ONNX Runtime loads on another core, instead of during the first request.
+   * Runs this class's paths once on synthetic events — a JSON and a base64 body, the response
+   * writer — so that a cold start loads and initialises them (and Jackson's mapper) while ONNX
+   * Runtime loads on another core, instead of during the first request.
    */
   public static void warmUp() {
     String head = "{\"version\":\"2.0\",\"rawPath\":\"/v2/models/m/infer\",\"headers\":{\"Content-Type\":"
@@ -50,7 +53,7 @@ public final class ApiGatewayEvents {
     decode((head + "\"body\":\"{\\\"inputs\\\":[]}\",\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8),
         "warm-up");
     decode((head + "\"body\":\"e30=\",\"isBase64Encoded\":true}").getBytes(StandardCharsets.UTF_8), "warm-up");
-    decodeTree((head + "\"body\":null}").getBytes(StandardCharsets.UTF_8), "warm-up");
+    decode((head + "\"body\":null}").getBytes(StandardCharsets.UTF_8), "warm-up");
     encode(Format.V2, HttpResponse.of(200, HttpResponse.JSON, "{\"a\":\"\\n\"}".getBytes(StandardCharsets.UTF_8),
         Map.of("x-request-id", "warm-up")));
     encode(Format.V2, HttpResponse.of(200, "application/octet-stream", new byte[] {1, 2}, Map.of()));
@@ -64,15 +67,6 @@ public final class ApiGatewayEvents {
    * @throws InvalidInputException when the bytes are not an HTTP event of a known format
    */
   public static Decoded decode(byte[] event, String fallbackRequestId) {
-    HttpRequest scanned = HttpApiEventScanner.scan(event, fallbackRequestId);
-    if (scanned != null) {
-      return new Decoded(Format.V2, scanned);
-    }
-    return decodeTree(event, fallbackRequestId);
-  }
-
-  /** {@link #decode} through a tree: every event the scanner leaves, and what is wrong with it. */
-  static Decoded decodeTree(byte[] event, String fallbackRequestId) {
     JsonNode root;
     try {
       root = Json.parse(event);
@@ -125,39 +119,34 @@ public final class ApiGatewayEvents {
     return new HttpRequest(method, path, headers, query, body, requestId);
   }
 
-  private static final byte[] STATUS = JsonBytes.ascii("{\"statusCode\":");
-  private static final byte[] HEADERS = JsonBytes.ascii(",\"headers\":{");
-  private static final byte[] BODY = JsonBytes.ascii("},\"body\":");
-  private static final byte[] TEXT_END = JsonBytes.ascii(",\"isBase64Encoded\":false}");
-  private static final byte[] BINARY_END = JsonBytes.ascii(",\"isBase64Encoded\":true}");
-
   /**
    * Encodes a response for the event format; non-text bodies are base64-encoded. Both formats take
    * the same fields ({@code statusCode}, {@code headers}, {@code body}, {@code isBase64Encoded}).
-   * Written straight into bytes: it runs once per request, right after the model has pushed the
-   * handler's code and data out of the CPU caches, where a generator's buffers and tables cost
-   * more than the writing.
    */
   public static byte[] encode(Format format, HttpResponse resp) {
     byte[] body = resp.body();
     boolean text = resp.textual();
-    JsonBytes out = new JsonBytes(body.length + 64 * resp.headers().size() + 96);
-    out.raw(STATUS).number(resp.status()).raw(HEADERS);
-    boolean first = true;
-    for (Map.Entry<String, String> h : resp.headers().entrySet()) {
-      if (!first) {
-        out.raw(',');
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64 * resp.headers().size() + 96);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("statusCode", resp.status());
+      g.writeObjectFieldStart("headers");
+      for (Map.Entry<String, String> h : resp.headers().entrySet()) {
+        g.writeStringField(h.getKey(), h.getValue());
       }
-      first = false;
-      out.string(h.getKey()).raw(':').string(h.getValue());
+      g.writeEndObject();
+      if (text) {
+        g.writeFieldName("body");
+        g.writeUTF8String(body, 0, body.length);
+      } else {
+        g.writeStringField("body", Base64.getEncoder().encodeToString(body)); // standard base64, as API Gateway expects
+      }
+      g.writeBooleanField("isBase64Encoded", !text);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    out.raw(BODY);
-    if (text) {
-      out.utf8String(body, 0, body.length); // the UTF-8 bytes escaped straight into the output
-    } else {
-      out.base64(body); // standard base64, as API Gateway expects
-    }
-    return out.raw(text ? TEXT_END : BINARY_END).toByteArray();
+    return out.toByteArray();
   }
 
   private static byte[] body(JsonNode root) {

@@ -7,7 +7,7 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.predict.PredictHttpFunction;
-import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.telemetry.Metrics;
 import dev.modelfn.telemetry.JsonLogger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -73,7 +73,7 @@ public final class AsyncJobWorker {
   private final Clock clock;
   private final Random random;
   private final JsonLogger log;
-  private final EmfMetrics metrics;
+  private final Metrics metrics;
   private final AsyncEndpoint remote;
   private final AsyncEndpoint.Polling polling;
 
@@ -82,7 +82,7 @@ public final class AsyncJobWorker {
    *     configured, and every delivery then fails with that reason
    */
   public AsyncJobWorker(PredictHttpFunction predict, JobStore store, JobQueue queue, CallbackClient client,
-      Supplier<CallbackSigner> signer, Settings settings, Clock clock, Random random, JsonLogger log, EmfMetrics metrics) {
+      Supplier<CallbackSigner> signer, Settings settings, Clock clock, Random random, JsonLogger log, Metrics metrics) {
     this(predict, store, queue, client, signer, settings, clock, random, log, metrics, null, null);
   }
 
@@ -91,7 +91,7 @@ public final class AsyncJobWorker {
    * polling} says) instead of {@code predict}, which may then be null.
    */
   public AsyncJobWorker(PredictHttpFunction predict, JobStore store, JobQueue queue, CallbackClient client,
-      Supplier<CallbackSigner> signer, Settings settings, Clock clock, Random random, JsonLogger log, EmfMetrics metrics,
+      Supplier<CallbackSigner> signer, Settings settings, Clock clock, Random random, JsonLogger log, Metrics metrics,
       AsyncEndpoint remote, AsyncEndpoint.Polling polling) {
     if (predict == null && remote == null) {
       throw new IllegalArgumentException("a job worker needs a predict function or a remote endpoint");

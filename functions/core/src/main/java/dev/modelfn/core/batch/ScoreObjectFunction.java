@@ -505,7 +505,6 @@ public final class ScoreObjectFunction {
     private final InputFormat outFormat;
     private final PartWriter out;
     private final PartWriter rej;
-    private final ClassifierCsv classifierCsv;
     private final StringBuilder sb = new StringBuilder(128);
     boolean csvHeaderWritten;
 
@@ -517,7 +516,6 @@ public final class ScoreObjectFunction {
       this.outFormat = outFormat;
       this.out = out;
       this.rej = rej;
-      this.classifierCsv = new ClassifierCsv(sig.labels());
       this.csvHeaderWritten = csvHeaderWritten;
     }
 
@@ -552,57 +550,10 @@ public final class ScoreObjectFunction {
             .getBytes(StandardCharsets.UTF_8);
         out.write(h, 0, h.length);
       }
-      if (outFormat == InputFormat.CSV && scores.isPresent()) {
-        classifierCsv.encode(row, scores.get(), r, out); // the common case, straight to bytes
-      } else {
-        sb.setLength(0);
-        encodeRow(sb, outFormat, predictions, result, scores, r, row);
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        out.write(bytes, 0, bytes.length);
-      }
-    }
-  }
-
-  /** A classifier's CSV line, {@code row,label,p_...}, written as bytes with no String per row. */
-  private static final class ClassifierCsv {
-    private final byte[][] labels;
-    private byte[] line = new byte[256];
-    private int n;
-
-    ClassifierCsv(List<String> labels) {
-      this.labels = labels.stream().map(l -> dev.modelfn.codec.CsvWriter.escape(l).getBytes(StandardCharsets.UTF_8))
-          .toArray(byte[][]::new);
-    }
-
-    void encode(long row, Tensor scores, int r, PartWriter out) {
-      float[] p = (float[]) scores.data();
-      int k = labels.length;
-      n = 0;
-      ensure(20 + 1);
-      n = dev.modelfn.codec.JsonBytes.digits(row, line, n);
-      line[n++] = ',';
-      byte[] label = labels[Predictions.argmax(scores, r)];
-      ensure(label.length);
-      System.arraycopy(label, 0, line, n, label.length);
-      n += label.length;
-      for (int j = 0; j < k; j++) {
-        ensure(1 + dev.modelfn.codec.FloatText.ROOM);
-        line[n++] = ',';
-        n = dev.modelfn.codec.FloatText.write(p[r * k + j], line, n);
-      }
-      put((byte) '\n');
-      out.write(line, 0, n);
-    }
-
-    private void put(byte b) {
-      ensure(1);
-      line[n++] = b;
-    }
-
-    private void ensure(int more) {
-      if (n + more > line.length) {
-        line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, n + more));
-      }
+      sb.setLength(0);
+      encodeRow(sb, outFormat, predictions, result, scores, r, row);
+      byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+      out.write(bytes, 0, bytes.length);
     }
   }
 

@@ -29,7 +29,7 @@ import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.ModelSignature;
 import dev.modelfn.model.Tensor;
 import dev.modelfn.model.TensorSpec;
-import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.telemetry.Metrics;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,20 +55,22 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private final int maxBodyBytes;
   private final int maxInstances;
   private final JsonLogger log;
-  private final EmfMetrics metrics;
+  private final Metrics metrics;
   private final Map<String, String> modelHeaders;
   private final AsyncJobs jobs;
   private final Predictions predictions;
 
+  /** Without asynchronous jobs and without metrics (tests, embedded use). */
   public PredictHttpFunction(PredictFunction predict, ModelfnConfig config) {
-    this(predict, config, null);
+    this(predict, config, null, Metrics.Factory.NONE);
   }
 
   /**
    * @param jobs asynchronous jobs ({@code infer-async}, {@code /v2/jobs/{id}}), or null where they
    *     are not configured (those routes then answer 501)
+   * @param metrics the platform's metrics, made here for the served model's dimensions
    */
-  public PredictHttpFunction(PredictFunction predict, ModelfnConfig config, AsyncJobs jobs) {
+  public PredictHttpFunction(PredictFunction predict, ModelfnConfig config, AsyncJobs jobs, Metrics.Factory metrics) {
     this.jobs = jobs;
     this.predict = predict;
     this.md = predict.metadata();
@@ -76,10 +78,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxInstances = config.maxInstances();
     this.log = new JsonLogger("dev.modelfn.predict", config.logLevel());
-    Map<String, String> dimensions = new java.util.LinkedHashMap<>();
-    dimensions.put("Model", md.name());
-    dimensions.put("ModelVersion", md.version());
-    this.metrics = new EmfMetrics(config.metricsNamespace(), config.metricsEnabled(), dimensions);
+    this.metrics = metrics.forDimensions(Metrics.modelDimensions(md.name(), md.version()));
     this.modelHeaders = Map.of("x-modelfn-model", md.name(), "x-modelfn-model-version", md.version());
   }
 
@@ -110,7 +109,6 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     InferenceResult result = new InferenceResult(List.of(Tensor.ofFloats("y", new long[] {1, 2}, new float[] {0.25f, 0.75f})));
     Predictions.meanTopScore(new Predictions(sig).classScores(result), 1);
     HttpResponse.of(200, HttpResponse.JSON, OipV2Codec.encode(meta, "warm-up", result), Map.of("x-request-id", "w"));
-    EmfMetrics.warmUp();
   }
 
   @Override
@@ -488,7 +486,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
 
   private void record(HttpRequest req, Route.Match m, int status, long nanos, Served served) {
     int rows = served.rows;
-    EmfMetrics.Entry e = metrics.entry()
+    Metrics.Entry e = metrics.entry()
         .millis("Latency", nanos)
         .metric("Errors", status >= 500 ? 1 : 0, "Count")
         .metric("ClientErrors", status >= 400 && status < 500 ? 1 : 0, "Count");

@@ -1,7 +1,7 @@
 package dev.modelfn.core.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.telemetry.Metrics;
 import java.util.List;
 
 /**
@@ -20,9 +20,9 @@ public final class ShadowCompareFunction {
   }
 
   private final ResponseDiff diff;
-  private final EmfMetrics metrics;
+  private final Metrics metrics;
 
-  public ShadowCompareFunction(double tolerance, EmfMetrics metrics) {
+  public ShadowCompareFunction(double tolerance, Metrics metrics) {
     this.diff = new ResponseDiff(tolerance);
     this.metrics = metrics;
   }

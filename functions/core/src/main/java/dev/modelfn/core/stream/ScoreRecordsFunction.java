@@ -2,10 +2,8 @@ package dev.modelfn.core.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.modelfn.codec.InstantText;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
-import dev.modelfn.codec.PlainAscii;
 import dev.modelfn.codec.Predictions;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.InferenceRequest;
@@ -13,7 +11,7 @@ import dev.modelfn.model.InferenceResult;
 import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.Predictor;
 import dev.modelfn.model.Tensor;
-import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.telemetry.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,9 +48,9 @@ public final class ScoreRecordsFunction {
   private final Predictor predictor;
   private final PredictionSink sink;
   private final DeadLetters deadLetters;
-  private final EmfMetrics metrics;
+  private final Metrics metrics;
 
-  public ScoreRecordsFunction(Predictor predictor, PredictionSink sink, DeadLetters deadLetters, EmfMetrics metrics) {
+  public ScoreRecordsFunction(Predictor predictor, PredictionSink sink, DeadLetters deadLetters, Metrics metrics) {
     this.predictor = predictor;
     this.sink = sink;
     this.deadLetters = deadLetters;
@@ -141,7 +139,7 @@ public final class ScoreRecordsFunction {
         }
       }
     }
-    EmfMetrics.Entry e = metrics.entry().metric("RecordsIn", records.size(), "Count")
+    Metrics.Entry e = metrics.entry().metric("RecordsIn", records.size(), "Count")
         .metric("RecordsScored", scored, "Count").metric("RecordsPoisoned", poisoned, "Count")
         .metric("RecordsRetried", retry.size(), "Count").millis("BatchLatency", System.nanoTime() - t0);
     long oldest = Long.MAX_VALUE;
@@ -157,13 +155,10 @@ public final class ScoreRecordsFunction {
     return new Result(retry, records.size(), scored, poisoned);
   }
 
-  /** The predictions as JSON: a classifier's written directly as bytes, anything else by Jackson. */
+  /** The predictions as JSON, one document per record. */
   private static List<PredictionSink.Item> items(List<SourceRecord> valid, InferenceResult result, ModelMetadata md) {
     Predictions p = new Predictions(md.signature());
     var scores = p.classScores(result);
-    if (scores.isPresent()) {
-      return classifierItems(valid, scores.get(), md);
-    }
     String now = Instant.now().toString();
     List<PredictionSink.Item> items = new ArrayList<>(valid.size());
     ByteArrayOutputStream out = new ByteArrayOutputStream(valid.size() * 200);
@@ -203,91 +198,6 @@ public final class ScoreRecordsFunction {
       start = ends[i];
     }
     return items;
-  }
-
-  /**
-   * {@code {"source_id":…,"model_name":…,"model_version":…,"scored_at":…,"source_timestamp":…,
-   * "prediction":{"label":…,"probabilities":{…}}}} with the constant parts made once per batch.
-   */
-  private static List<PredictionSink.Item> classifierItems(List<SourceRecord> valid, Tensor scores, ModelMetadata md) {
-    List<String> labels = md.signature().labels();
-    int k = labels.size();
-    float[] s = (float[]) scores.data();
-    byte[] middle = (",\"model_name\":" + quote(md.name()) + ",\"model_version\":" + quote(md.version())
-        + ",\"scored_at\":" + quote(Instant.now().toString())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[][] labelBytes = new byte[k][];
-    byte[][] probNames = new byte[k][];
-    for (int j = 0; j < k; j++) {
-      labelBytes[j] = quote(labels.get(j)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      probNames[j] = ((j == 0 ? "" : ",") + quote(labels.get(j)) + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-    byte[] openPrediction = ",\"prediction\":{\"label\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] openProbabilities = ",\"probabilities\":{".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    List<PredictionSink.Item> items = new ArrayList<>(valid.size());
-    InstantText.Writer arrivals = new InstantText.Writer();
-    byte[] openTimestamp = ",\"source_timestamp\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] openSource = "{\"source_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] close = "}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    // An unsynchronized buffer: ByteArrayOutputStream locks on every write, a dozen per prediction.
-    byte[] b = new byte[256];
-    for (int i = 0; i < valid.size(); i++) {
-      SourceRecord r = valid.get(i);
-      int n = 0;
-      n = put(b = room(b, n, openSource.length), n, openSource);
-      n = putQuoted(b = room(b, n, r.id().length() * 6 + 2), n, r.id());
-      n = put(b = room(b, n, middle.length), n, middle);
-      if (r.arrived().isPresent()) {
-        n = put(b = room(b, n, openTimestamp.length + InstantText.MAX_LENGTH + 1), n, openTimestamp);
-        n = arrivals.write(r.arrived().get(), b, n); // each record's own time: no formatter, no String
-        b[n++] = '"';
-      }
-      byte[] label = labelBytes[Predictions.argmax(scores, i)];
-      n = put(b = room(b, n, openPrediction.length + label.length + openProbabilities.length), n, openPrediction);
-      n = put(b, n, label);
-      n = put(b, n, openProbabilities);
-      for (int j = 0; j < k; j++) {
-        b = room(b, n, probNames[j].length + dev.modelfn.codec.FloatText.ROOM);
-        n = put(b, n, probNames[j]);
-        n = dev.modelfn.codec.FloatText.write(s[i * k + j], b, n); // the same text as Jackson's, without a String
-      }
-      n = put(b = room(b, n, close.length), n, close);
-      items.add(new PredictionSink.Item(r.id(), java.util.Arrays.copyOf(b, n)));
-    }
-    return items;
-  }
-
-  private static byte[] room(byte[] b, int used, int more) {
-    return used + more <= b.length ? b : java.util.Arrays.copyOf(b, Math.max(b.length * 2, used + more));
-  }
-
-  private static int put(byte[] b, int at, byte[] src) {
-    System.arraycopy(src, 0, b, at, src.length);
-    return at + src.length;
-  }
-
-  /**
-   * {@code s} as a JSON string literal; needs {@code 6 * length + 2} bytes of room. Source ids
-   * (sequence numbers, message ids) are plain ASCII: their UTF-8 bytes are as many as their chars,
-   * are checked eight at a time and are copied as they are.
-   */
-  private static int putQuoted(byte[] b, int at, String s) {
-    byte[] u = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    if (u.length != s.length() || PlainAscii.run(u, 0) != u.length) { // not ASCII, or a byte JSON escapes
-      byte[] q = quote(s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      System.arraycopy(q, 0, b, at, q.length); // fits: at most 6 bytes a char, with its quotes
-      return at + q.length;
-    }
-    b[at] = '"';
-    System.arraycopy(u, 0, b, at + 1, u.length);
-    b[at + 1 + u.length] = '"';
-    return at + u.length + 2;
-  }
-
-  /** A JSON string literal, with quotes. */
-  private static String quote(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, sb);
-    return sb.append('"').toString();
   }
 
   private static DeadLetters.Letter letter(SourceRecord r, ModelMetadata md, String reason) {

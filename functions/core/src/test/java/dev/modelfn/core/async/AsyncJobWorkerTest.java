@@ -16,7 +16,7 @@ import dev.modelfn.core.predict.PredictFunction;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
-import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.telemetry.Metrics;
 import dev.modelfn.telemetry.JsonLogger;
 import dev.modelfn.testing.Fixtures;
 import java.io.InputStream;
@@ -121,13 +121,13 @@ class AsyncJobWorkerTest {
         : InetAddress.getAllByName(host);
     CallbackPolicy policy = new CallbackPolicy("127.0.0.0/8", resolver);
     AsyncJobs jobs = new AsyncJobs(store, queue, policy, inlineBytes, Clock.systemUTC());
-    function = new PredictHttpFunction(new PredictFunction(fraud), config, jobs);
+    function = new PredictHttpFunction(new PredictFunction(fraud), config, jobs, Metrics.Factory.NONE);
     CallbackSigner signer = new CallbackSigner(SECRET);
     worker = new AsyncJobWorker(function, store, queue, new CallbackClient(policy,
         (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), Duration.ofSeconds(2),
         Duration.ofSeconds(2)), () -> signer, new AsyncJobWorker.Settings(3, Duration.ofSeconds(1),
         Duration.ofSeconds(4), 1024 * 1024), Clock.systemUTC(), new Random(7),
-        new JsonLogger("test", "ERROR"), new EmfMetrics("modelfn", false, Map.of()));
+        new JsonLogger("test", "ERROR"), Metrics.NONE);
   }
 
   /** A remote asynchronous endpoint: records what it was asked, answers later by writing to the store. */
@@ -181,7 +181,7 @@ class AsyncJobWorkerTest {
         (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), Duration.ofSeconds(2),
         Duration.ofSeconds(2)), () -> signer, new AsyncJobWorker.Settings(3, Duration.ofSeconds(1),
         Duration.ofSeconds(4), 1024 * 1024), clock, new Random(7), new JsonLogger("test", "ERROR"),
-        new EmfMetrics("modelfn", false, Map.of()), remote,
+        Metrics.NONE, remote,
         new AsyncEndpoint.Polling(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(10)));
   }
 

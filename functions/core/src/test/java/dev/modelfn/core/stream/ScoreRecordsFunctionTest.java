@@ -7,7 +7,7 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
-import dev.modelfn.telemetry.EmfMetrics;
+import dev.modelfn.telemetry.Metrics;
 import dev.modelfn.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -82,7 +82,7 @@ class ScoreRecordsFunctionTest {
   }
 
   private static ScoreRecordsFunction fn(Sink sink, Letters letters) {
-    return new ScoreRecordsFunction(fraud, sink, letters, new EmfMetrics("modelfn", false, Map.of("Model", "fraud")));
+    return new ScoreRecordsFunction(fraud, sink, letters, Metrics.NONE);
   }
 
   @Test

@@ -1,9 +1,10 @@
-package dev.modelfn.telemetry;
+package dev.modelfn.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
+import dev.modelfn.telemetry.JsonLogger;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -82,10 +83,5 @@ class EmfMetricsTest {
   void writesNothingWhenDisabled() {
     EmfMetrics m = new EmfMetrics("modelfn", false, Map.of("Model", "fraud"));
     assertThat(capture(() -> m.entry().metric("Latency", 1, "Milliseconds").emit())).isEmpty();
-  }
-
-  @Test
-  void warmUpWritesNothing() {
-    assertThat(capture(EmfMetrics::warmUp)).isEmpty();
   }
 }
