@@ -1,6 +1,7 @@
 package dev.modelfn.config;
 
-import dev.modelfn.errors.ConfigurationException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Typed view of the environment. Built once per process with {@link #from(Map)}; every problem is
- * reported as a {@link ConfigurationException} naming the variable.
+ * reported as a {@link dev.modelfn.errors.ModelfnException} of kind {@code CONFIGURATION_ERROR} naming the variable.
  */
 public record ModelfnConfig(
     Optional<String> modelUri,
@@ -36,13 +37,13 @@ public record ModelfnConfig(
     featureNames = List.copyOf(featureNames);
     labels = List.copyOf(labels);
     if (predictor == PredictorKind.ONNX && modelUri.isEmpty()) {
-      throw new ConfigurationException(
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, 
           EnvVars.MODEL_URI
               + " is not set: expected the model location, e.g. file:/opt/models/fraud.onnx,"
               + " classpath:models/fraud/fraud.onnx or s3://bucket/models/fraud.onnx");
     }
     if (predictor == PredictorKind.SAGEMAKER && sagemakerEndpoint.isEmpty()) {
-      throw new ConfigurationException(
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, 
           EnvVars.SAGEMAKER_ENDPOINT + " is not set: expected the SageMaker endpoint name when "
               + EnvVars.PREDICTOR + "=sagemaker");
     }
@@ -78,7 +79,7 @@ public record ModelfnConfig(
     try {
       return PredictorKind.valueOf(v.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, 
           EnvVars.PREDICTOR + ": expected one of onnx, sagemaker; found '" + v + "'");
     }
   }
@@ -96,7 +97,7 @@ public record ModelfnConfig(
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ConfigurationException(name + ": expected a positive integer; found '" + v.get() + "'");
+    throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected a positive integer; found '" + v.get() + "'");
   }
 
   private static boolean bool(Map<String, String> env, String name, boolean dflt) {
@@ -108,14 +109,14 @@ public record ModelfnConfig(
       case "true", "1", "yes", "on" -> true;
       case "false", "0", "no", "off" -> false;
       default ->
-          throw new ConfigurationException(name + ": expected true or false; found '" + v.get() + "'");
+          throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected true or false; found '" + v.get() + "'");
     };
   }
 
   private static String logLevel(Map<String, String> env) {
     String v = opt(env, EnvVars.LOG_LEVEL).orElse("INFO").toUpperCase(Locale.ROOT);
     if (!List.of("DEBUG", "INFO", "WARN", "ERROR").contains(v)) {
-      throw new ConfigurationException(
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, 
           EnvVars.LOG_LEVEL + ": expected DEBUG, INFO, WARN or ERROR; found '" + v + "'");
     }
     return v;

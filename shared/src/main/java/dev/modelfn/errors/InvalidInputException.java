@@ -20,7 +20,7 @@ public class InvalidInputException extends ModelfnException {
   }
 
   public InvalidInputException(String pointer, String expected, String received, Throwable cause) {
-    super(describe(pointer, expected, received), cause);
+    super(Problem.INVALID_INPUT, describe(pointer, expected, received), cause);
     this.pointer = pointer == null ? "" : pointer;
     this.expected = expected;
     this.received = received;
@@ -52,25 +52,5 @@ public class InvalidInputException extends ModelfnException {
   /** A copy of this error with {@code prefix} put in front of the pointer (for nested decoding). */
   public InvalidInputException under(String prefix) {
     return new InvalidInputException(prefix + pointer, expected, received, getCause());
-  }
-
-  @Override
-  public int status() {
-    return 400;
-  }
-
-  @Override
-  public String problemType() {
-    return "invalid-input";
-  }
-
-  @Override
-  public String title() {
-    return "Invalid input";
-  }
-
-  @Override
-  public boolean retryable() {
-    return false;
   }
 }

@@ -1,5 +1,6 @@
 package dev.modelfn.model;
 
+import dev.modelfn.errors.ModelfnException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -18,7 +19,7 @@ public interface ModelArtifactFetcher {
    * Makes the object at {@code uri} available as a local file.
    *
    * @return the local file, or empty when no object exists at {@code uri}
-   * @throws dev.modelfn.errors.ModelLoadException when the store cannot be read
+   * @throws dev.modelfn.errors.ModelfnException when the store cannot be read
    */
   Optional<Path> fetch(URI uri, Path cacheDir);
 }

@@ -1,6 +1,7 @@
 package dev.modelfn.model;
 
-import dev.modelfn.errors.ModelLoadException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -50,7 +51,7 @@ public final class ModelLoader {
       if (found.isEmpty() && packageRoot.isPresent() && Files.isRegularFile(packageRoot.get().resolve(resource))) {
         return locate(packageRoot.get().resolve(resource).toUri().toString());
       }
-      byte[] model = found.orElseThrow(() -> new ModelLoadException("model not found on the classpath"
+      byte[] model = found.orElseThrow(() -> new ModelfnException(Problem.MODEL_LOAD_FAILED, "model not found on the classpath"
           + packageRoot.map(r -> " or under " + r).orElse("") + ": " + resource
           + " (expected a resource packaged with the function)", null));
       Optional<byte[]> sidecar = readResource(sidecarName(resource));
@@ -61,7 +62,7 @@ public final class ModelLoader {
     if (scheme == null || scheme.equals("file")) {
       Path file = scheme == null ? Path.of(uri) : Path.of(parsed);
       if (!Files.isRegularFile(file)) {
-        throw new ModelLoadException("model file not found: " + file.toAbsolutePath(), null);
+        throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "model file not found: " + file.toAbsolutePath(), null);
       }
       Path sidecarPath = file.resolveSibling(sidecarName(file.getFileName().toString()));
       return new ModelArtifact(uri, baseName(file.getFileName().toString()), Optional.of(file), Optional.empty(),
@@ -69,11 +70,11 @@ public final class ModelLoader {
     }
     ModelArtifactFetcher fetcher = fetchers.get(scheme);
     if (fetcher == null) {
-      throw new ModelLoadException("unsupported model URI scheme '" + scheme + "' in " + uri
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "unsupported model URI scheme '" + scheme + "' in " + uri
           + ": expected file:, classpath:" + fetchers.keySet().stream().map(s -> ", " + s + ":").collect(Collectors.joining()), null);
     }
     Path local = fetcher.fetch(parsed, cacheDir)
-        .orElseThrow(() -> new ModelLoadException("model not found: " + uri, null));
+        .orElseThrow(() -> new ModelfnException(Problem.MODEL_LOAD_FAILED, "model not found: " + uri, null));
     String path = parsed.getPath();
     Optional<byte[]> sidecar = fetcher.fetch(parse(uri.substring(0, uri.length() - path.length()) + sidecarName(path)), cacheDir)
         .flatMap(ModelLoader::readFile);
@@ -94,7 +95,7 @@ public final class ModelLoader {
     try {
       return new URI(uri);
     } catch (URISyntaxException e) {
-      throw new ModelLoadException("malformed model URI '" + uri + "': " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "malformed model URI '" + uri + "': " + e.getMessage(), e);
     }
   }
 
@@ -110,7 +111,7 @@ public final class ModelLoader {
     try (InputStream in = cl.getResourceAsStream(resource)) {
       return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
     } catch (IOException e) {
-      throw new ModelLoadException("cannot read classpath resource " + resource + ": " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read classpath resource " + resource + ": " + e.getMessage(), e);
     }
   }
 
@@ -121,7 +122,7 @@ public final class ModelLoader {
     try {
       return Optional.of(Files.readAllBytes(p));
     } catch (IOException e) {
-      throw new ModelLoadException("cannot read " + p + ": " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + p + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.modelfn.model;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxModelMetadata;
@@ -12,9 +14,7 @@ import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
-import dev.modelfn.errors.InferenceException;
 import dev.modelfn.errors.InvalidInputException;
-import dev.modelfn.errors.ModelLoadException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -96,7 +96,7 @@ public final class OnnxPredictor implements Predictor {
       return new OnnxPredictor(env, session, metadata);
     } catch (OrtException e) {
       closeQuietly(session);
-      throw new ModelLoadException("cannot load ONNX model " + artifact.uri() + ": " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot load ONNX model " + artifact.uri() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(session);
       throw e;
@@ -129,11 +129,11 @@ public final class OnnxPredictor implements Predictor {
     }
     ModelSignature signature = new ModelSignature(inputs, outputs, features, labels);
     if (!features.isEmpty()) {
-      TensorSpec tab = signature.tabularInput().orElseThrow(() -> new ModelLoadException(
+      TensorSpec tab = signature.tabularInput().orElseThrow(() -> new ModelfnException(Problem.MODEL_LOAD_FAILED, 
           "model " + artifact.uri() + " has feature names but no single [rows, features] numeric input", null));
       long cols = tab.shape().get(1);
       if (cols >= 0 && cols != features.size()) {
-        throw new ModelLoadException("model " + artifact.uri() + ": input '" + tab.name() + "' has " + cols
+        throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "model " + artifact.uri() + ": input '" + tab.name() + "' has " + cols
             + " columns but " + features.size() + " feature names are given", null);
       }
     }
@@ -148,7 +148,7 @@ public final class OnnxPredictor implements Predictor {
       ValueInfo vi = ni.getInfo();
       if (!(vi instanceof TensorInfo ti)) {
         if (input) {
-          throw new ModelLoadException("model " + artifact.uri() + ": input '" + ni.getName()
+          throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "model " + artifact.uri() + ": input '" + ni.getName()
               + "' is not a tensor (" + vi + "); modelfn serves tensor inputs only", null);
         }
         // Non-tensor outputs (sequences, maps) are left out of the signature and never requested.
@@ -157,7 +157,7 @@ public final class OnnxPredictor implements Predictor {
       Optional<ElementType> type = elementType(ti.type);
       if (type.isEmpty()) {
         if (input) {
-          throw new ModelLoadException("model " + artifact.uri() + ": input '" + ni.getName() + "' has element type "
+          throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "model " + artifact.uri() + ": input '" + ni.getName() + "' has element type "
               + ti.type + "; modelfn serves FP32, FP64, INT64, INT32, BOOL and BYTES inputs", null);
         }
         continue;
@@ -187,7 +187,7 @@ public final class OnnxPredictor implements Predictor {
     try {
       return Json.parse(artifact.sidecar().orElseThrow());
     } catch (InvalidInputException e) {
-      throw new ModelLoadException("feature sidecar of " + artifact.uri() + " is not valid JSON: " + e.received(), e);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "feature sidecar of " + artifact.uri() + " is not valid JSON: " + e.received(), e);
     }
   }
 
@@ -195,7 +195,7 @@ public final class OnnxPredictor implements Predictor {
     try {
       return Json.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (InvalidInputException e) {
-      throw new ModelLoadException("metadata '" + key + "' of " + artifact.uri()
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "metadata '" + key + "' of " + artifact.uri()
           + " must be a JSON array of strings: " + e.received(), e);
     }
   }
@@ -206,17 +206,17 @@ public final class OnnxPredictor implements Predictor {
       return List.of();
     }
     if (!node.isArray()) {
-      throw new ModelLoadException(what + ": expected a JSON array of strings", null);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, what + ": expected a JSON array of strings", null);
     }
     List<String> out = new ArrayList<>();
     for (JsonNode n : node) {
       if (!n.isTextual()) {
-        throw new ModelLoadException(what + ": expected a JSON array of strings, found " + n, null);
+        throw new ModelfnException(Problem.MODEL_LOAD_FAILED, what + ": expected a JSON array of strings, found " + n, null);
       }
       out.add(n.asText());
     }
     if (new LinkedHashSet<>(out).size() != out.size()) {
-      throw new ModelLoadException(what + ": names must be unique", null);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, what + ": names must be unique", null);
     }
     return out;
   }
@@ -251,7 +251,7 @@ public final class OnnxPredictor implements Predictor {
       if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
         throw new InvalidInputException("", "input accepted by the model", e.getMessage(), e);
       }
-      throw new InferenceException("ONNX Runtime failed on model " + metadata.name() + ": " + e.getMessage(), e);
+      throw new ModelfnException(Problem.INFERENCE_FAILED, "ONNX Runtime failed on model " + metadata.name() + ": " + e.getMessage(), e);
     } finally {
       for (OnnxTensor t : feeds.values()) {
         t.close();
@@ -313,7 +313,7 @@ public final class OnnxPredictor implements Predictor {
         yield new Tensor(name, ElementType.BOOL, shape, out);
       }
       case STRING -> new Tensor(name, ElementType.BYTES, shape, flattenStrings(ot.getValue()));
-      default -> throw new InferenceException("output '" + name + "' has element type " + info.type
+      default -> throw new ModelfnException(Problem.INFERENCE_FAILED, "output '" + name + "' has element type " + info.type
           + ", which modelfn cannot return", null);
     };
   }

@@ -1,5 +1,7 @@
 package dev.modelfn.model;
 
+import dev.modelfn.errors.ModelfnException;
+
 /**
  * A model that answers inference requests. Implementations are built once per process and are safe
  * for concurrent use. Backends: {@link OnnxPredictor} (in-process, default) and a remote SageMaker
@@ -13,8 +15,8 @@ public interface Predictor extends AutoCloseable {
    * Runs one batched inference: all rows of the request in one call.
    *
    * @throws dev.modelfn.errors.InvalidInputException if the backend rejects the input
-   * @throws dev.modelfn.errors.InferenceException if the model fails
-   * @throws dev.modelfn.errors.ModelNotReadyException if the backend is unavailable
+   * @throws dev.modelfn.errors.ModelfnException {@code INFERENCE_FAILED} if the model fails, {@code
+   *     MODEL_NOT_READY} if the backend is unavailable
    */
   InferenceResult infer(InferenceRequest request);
 

@@ -1,9 +1,10 @@
 package dev.modelfn.config;
 
+import dev.modelfn.errors.Problem;
+import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelfn.errors.ConfigurationException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,8 @@ class ModelfnConfigTest {
   @Test
   void namesTheMissingModelUri() {
     assertThatThrownBy(() -> ModelfnConfig.from(Map.of()))
-        .isInstanceOf(ConfigurationException.class)
+        .isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.CONFIGURATION_ERROR))
         .hasMessageContaining("MODELFN_MODEL_URI is not set");
   }
 

@@ -1,9 +1,10 @@
 package dev.modelfn.model;
 
+import dev.modelfn.errors.Problem;
+import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelfn.errors.ModelLoadException;
 import dev.modelfn.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ class ModelLoaderTest {
   @Test
   void namesBothPlacesWhenAPackagedModelIsMissing(@TempDir Path root) {
     ModelLoader loader = new ModelLoader(List.of(), root.resolve("cache"), Optional.of(root));
-    assertThatThrownBy(() -> loader.locate("classpath:nope/m.onnx")).isInstanceOf(ModelLoadException.class)
+    assertThatThrownBy(() -> loader.locate("classpath:nope/m.onnx")).isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.MODEL_LOAD_FAILED))
         .hasMessageContaining("on the classpath or under " + root).hasMessageContaining("nope/m.onnx");
   }
 }

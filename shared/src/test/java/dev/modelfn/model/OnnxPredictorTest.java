@@ -1,5 +1,7 @@
 package dev.modelfn.model;
 
+import dev.modelfn.errors.Problem;
+import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -8,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.CsvCodec;
 import dev.modelfn.codec.Json;
 import dev.modelfn.codec.Predictions;
-import dev.modelfn.errors.ModelLoadException;
 import dev.modelfn.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,20 +116,24 @@ class OnnxPredictorTest {
   void rejectsFeatureNamesThatDoNotFitTheInput() {
     assertThatThrownBy(() -> OnnxPredictor.load(ModelLoader.local().locate(Fixtures.fraudModelUri()),
         new OnnxPredictor.Options(Optional.empty(), Optional.empty(), List.of("a", "b"), List.of(), 1)))
-        .isInstanceOf(ModelLoadException.class)
+        .isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.MODEL_LOAD_FAILED))
         .hasMessageContaining("16 columns but 2 feature names");
   }
 
   @Test
   void reportsMissingModelFileClearly(@TempDir Path dir) {
     assertThatThrownBy(() -> ModelLoader.local().locate(dir.resolve("nope.onnx").toUri().toString()))
-        .isInstanceOf(ModelLoadException.class)
+        .isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.MODEL_LOAD_FAILED))
         .hasMessageContaining("model file not found");
     assertThatThrownBy(() -> ModelLoader.local().locate("classpath:nope/model.onnx"))
-        .isInstanceOf(ModelLoadException.class)
+        .isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.MODEL_LOAD_FAILED))
         .hasMessageContaining("not found on the classpath");
     assertThatThrownBy(() -> ModelLoader.local().locate("gs://bucket/model.onnx"))
-        .isInstanceOf(ModelLoadException.class)
+        .isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.MODEL_LOAD_FAILED))
         .hasMessageContaining("unsupported model URI scheme 'gs'");
   }
 
@@ -138,7 +143,8 @@ class OnnxPredictorTest {
     Files.write(bad, new byte[] {1, 2, 3, 4, 5});
     assertThatThrownBy(() -> OnnxPredictor.load(ModelLoader.local().locate(bad.toString()),
         OnnxPredictor.Options.defaults()))
-        .isInstanceOf(ModelLoadException.class)
+        .isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.MODEL_LOAD_FAILED))
         .hasMessageContaining("cannot load ONNX model");
   }
 

@@ -1,5 +1,7 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +16,6 @@ import dev.modelfn.core.async.AsyncJobWorker;
 import dev.modelfn.core.async.CallbackClient;
 import dev.modelfn.core.predict.PredictFunction;
 import dev.modelfn.core.predict.PredictHttpFunction;
-import dev.modelfn.errors.ConfigurationException;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ public final class AsyncJobHandler implements RequestStreamHandler {
     ModelfnConfig config = remoteName.isEmpty() ? ModelfnConfig.from(env) : null;
     this.log = new JsonLogger("dev.modelfn.aws.AsyncJobHandler", config != null ? config.logLevel()
         : env.getOrDefault(EnvVars.LOG_LEVEL, "INFO"));
-    AsyncConfig async = AsyncConfig.from(env).orElseThrow(() -> new ConfigurationException("the job worker needs "
+    AsyncConfig async = AsyncConfig.from(env).orElseThrow(() -> new ModelfnException(Problem.CONFIGURATION_ERROR, "the job worker needs "
         + EnvVars.DATA_BUCKET + " (results) and " + EnvVars.JOBS_QUEUE_URL + " (callback retries)"));
     PredictHttpFunction predict = config == null ? null
         : new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config, null,

@@ -1,5 +1,7 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.codec.Json;
-import dev.modelfn.errors.ConfigurationException;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.batch.InputFormat;
@@ -50,7 +51,7 @@ public final class BatchScoringHandler implements RequestStreamHandler {
     SqsClient sqs = queueUrl == null || queueUrl.isBlank() ? null : AwsPredictors.sqsClient(env);
     this.function = new ScoreObjectFunction(predictor, new S3BlobStore(AwsPredictors.s3Client(env)), body -> {
       if (sqs == null) {
-        throw new ConfigurationException(EnvVars.BATCH_QUEUE_URL + " is not set: a run that needs more than one"
+        throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.BATCH_QUEUE_URL + " is not set: a run that needs more than one"
             + " invocation hands over to a continuation on that queue");
       }
       sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
@@ -62,19 +63,19 @@ public final class BatchScoringHandler implements RequestStreamHandler {
     ScoreObjectFunction.Settings d = ScoreObjectFunction.Settings.defaults();
     String prefix = env.getOrDefault(EnvVars.INPUT_PREFIX, d.inputPrefix());
     if (prefix.isBlank() || !prefix.endsWith("/")) {
-      throw new ConfigurationException(EnvVars.INPUT_PREFIX + ": expected a key prefix ending in '/', found '"
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.INPUT_PREFIX + ": expected a key prefix ending in '/', found '"
           + prefix + "'");
     }
     int rows = positive(env, EnvVars.BATCH_ROWS, d.batchRows());
     int partMib = positive(env, EnvVars.BATCH_PART_MIB, d.partBytes() / (1024 * 1024));
     if (partMib < 5) {
-      throw new ConfigurationException(EnvVars.BATCH_PART_MIB + ": S3 parts are at least 5 MiB; found " + partMib);
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.BATCH_PART_MIB + ": S3 parts are at least 5 MiB; found " + partMib);
     }
     int safety = positive(env, EnvVars.BATCH_SAFETY_SECONDS, (int) d.safetyMargin().toSeconds());
     Optional<InputFormat> out = Optional.empty();
     String format = env.get(EnvVars.BATCH_OUTPUT_FORMAT);
     if (format != null && !format.isBlank()) {
-      out = Optional.of(InputFormat.ofName(format).orElseThrow(() -> new ConfigurationException(
+      out = Optional.of(InputFormat.ofName(format).orElseThrow(() -> new ModelfnException(Problem.CONFIGURATION_ERROR, 
           EnvVars.BATCH_OUTPUT_FORMAT + ": expected csv or jsonl, found '" + format + "'")));
     }
     return new ScoreObjectFunction.Settings(prefix, d.outputPrefix(), d.manifestPrefix(), d.rejectsPrefix(), rows,
@@ -94,7 +95,7 @@ public final class BatchScoringHandler implements RequestStreamHandler {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ConfigurationException(name + ": expected a positive whole number, found '" + v + "'");
+    throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected a positive whole number, found '" + v + "'");
   }
 
   @Override

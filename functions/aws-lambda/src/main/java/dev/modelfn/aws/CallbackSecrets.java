@@ -1,8 +1,9 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.callback.CallbackSigner;
 import dev.modelfn.config.EnvVars;
-import dev.modelfn.errors.ConfigurationException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,7 @@ final class CallbackSecrets implements Supplier<CallbackSigner> {
     try {
       fixed = new CallbackSigner(secret);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(EnvVars.CALLBACK_SECRET + ": " + e.getMessage());
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET + ": " + e.getMessage());
     }
     return () -> fixed;
   }
@@ -63,17 +64,17 @@ final class CallbackSecrets implements Supplier<CallbackSigner> {
     try {
       value = client.getSecretValue(r -> r.secretId(secretId)).secretString();
     } catch (SdkException e) {
-      throw new ConfigurationException(EnvVars.CALLBACK_SECRET_ARN + ": cannot read secret '" + secretId + "': "
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET_ARN + ": cannot read secret '" + secretId + "': "
           + e.getMessage());
     }
     if (value == null) {
-      throw new ConfigurationException(EnvVars.CALLBACK_SECRET_ARN + ": secret '" + secretId
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET_ARN + ": secret '" + secretId
           + "' has no SecretString (binary secrets are not supported)");
     }
     try {
       return new CallbackSigner(value.strip());
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(EnvVars.CALLBACK_SECRET_ARN + ": secret '" + secretId + "': " + e.getMessage());
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET_ARN + ": secret '" + secretId + "': " + e.getMessage());
     }
   }
 
@@ -83,7 +84,10 @@ final class CallbackSecrets implements Supplier<CallbackSigner> {
     if (Duration.between(readAt, now).compareTo(REFRESH) >= 0) {
       try {
         signer = fetch();
-      } catch (ConfigurationException e) {
+      } catch (ModelfnException e) {
+        if (e.problem() != Problem.CONFIGURATION_ERROR) {
+          throw e;
+        }
         // keep signing with the secret read last; the next call tries again
       }
       readAt = now;

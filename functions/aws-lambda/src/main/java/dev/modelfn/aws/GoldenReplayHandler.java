@@ -1,5 +1,7 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +10,6 @@ import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.core.release.GoldenReplayFunction;
-import dev.modelfn.errors.ConfigurationException;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,7 @@ public final class GoldenReplayHandler implements RequestStreamHandler {
     this.log = new JsonLogger("dev.modelfn.aws.GoldenReplayHandler", env.getOrDefault(EnvVars.LOG_LEVEL, "INFO"));
     this.targetName = env.get(EnvVars.GOLDEN_TARGET);
     if (targetName == null || targetName.isBlank()) {
-      throw new ConfigurationException(EnvVars.GOLDEN_TARGET + " is not set: name the function version to check "
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.GOLDEN_TARGET + " is not set: name the function version to check "
           + "(a qualified ARN)");
     }
     this.cases = GoldenReplayFunction.load(goldenDir(env));
@@ -76,7 +77,7 @@ public final class GoldenReplayHandler implements RequestStreamHandler {
     }
     String root = env.get("LAMBDA_TASK_ROOT");
     if (root == null || root.isBlank()) {
-      throw new ConfigurationException(EnvVars.GOLDEN_DIR + " is not set and there is no LAMBDA_TASK_ROOT to find "
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.GOLDEN_DIR + " is not set and there is no LAMBDA_TASK_ROOT to find "
           + "golden/ in");
     }
     return Path.of(root, "golden");
@@ -87,7 +88,7 @@ public final class GoldenReplayHandler implements RequestStreamHandler {
     try {
       return Double.parseDouble(v);
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(EnvVars.GOLDEN_TOLERANCE + ": expected a number such as 1e-5, got '" + v + "'");
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.GOLDEN_TOLERANCE + ": expected a number such as 1e-5, got '" + v + "'");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.ModelLoadException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.ModelArtifactFetcher;
 import java.io.IOException;
 import java.net.URI;
@@ -44,7 +45,7 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
     String bucket = uri.getHost();
     String rawPath = uri.getRawPath();
     if (bucket == null || rawPath == null || rawPath.length() < 2) {
-      throw new ModelLoadException("malformed S3 URI '" + uri + "': expected s3://bucket/key", null);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "malformed S3 URI '" + uri + "': expected s3://bucket/key", null);
     }
     String key = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
     S3Client client = s3.get();
@@ -69,9 +70,9 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return Optional.of(target);
     } catch (SdkException e) {
-      throw new ModelLoadException("cannot read " + uri + " from S3: " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + uri + " from S3: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new ModelLoadException("cannot cache " + uri + " under " + cacheDir + ": " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot cache " + uri + " under " + cacheDir + ": " + e.getMessage(), e);
     }
   }
 

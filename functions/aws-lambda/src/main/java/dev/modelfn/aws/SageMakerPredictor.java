@@ -1,14 +1,14 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.codec.TensorBuilder;
 import dev.modelfn.codec.TensorJson;
 import dev.modelfn.config.ModelfnConfig;
-import dev.modelfn.errors.InferenceException;
 import dev.modelfn.errors.InvalidInputException;
-import dev.modelfn.errors.ModelNotReadyException;
 import dev.modelfn.model.ElementType;
 import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.InferenceResult;
@@ -88,22 +88,22 @@ public final class SageMakerPredictor implements Predictor {
         throw new InvalidInputException("", "input accepted by SageMaker endpoint " + endpoint,
             "status " + status + ": " + e.originalMessage(), e);
       }
-      throw new InferenceException("SageMaker endpoint " + endpoint + " failed: " + e.originalMessage(), e, true);
+      throw new ModelfnException(Problem.INFERENCE_FAILED, "SageMaker endpoint " + endpoint + " failed: " + e.originalMessage(), e, true);
     } catch (ValidationErrorException e) {
-      throw new InferenceException("SageMaker rejected the call to endpoint " + endpoint + " (check the endpoint name"
+      throw new ModelfnException(Problem.INFERENCE_FAILED, "SageMaker rejected the call to endpoint " + endpoint + " (check the endpoint name"
           + " and region): " + e.awsErrorDetails().errorMessage(), e);
     } catch (ServiceUnavailableException | software.amazon.awssdk.services.sagemakerruntime.model.ModelNotReadyException e) {
-      throw new ModelNotReadyException("SageMaker endpoint " + endpoint + " is unavailable: " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_NOT_READY, "SageMaker endpoint " + endpoint + " is unavailable: " + e.getMessage(), e);
     } catch (InternalFailureException | InternalDependencyException e) {
-      throw new InferenceException("SageMaker endpoint " + endpoint + " failed: " + e.getMessage(), e, true);
+      throw new ModelfnException(Problem.INFERENCE_FAILED, "SageMaker endpoint " + endpoint + " failed: " + e.getMessage(), e, true);
     } catch (SageMakerRuntimeException e) {
       if (e.isThrottlingException() || e.statusCode() == 429 || e.statusCode() >= 500) {
-        throw new ModelNotReadyException("SageMaker endpoint " + endpoint + " is throttling or unavailable: "
+        throw new ModelfnException(Problem.MODEL_NOT_READY, "SageMaker endpoint " + endpoint + " is throttling or unavailable: "
             + e.getMessage(), e);
       }
-      throw new InferenceException("SageMaker endpoint " + endpoint + " failed: " + e.getMessage(), e);
+      throw new ModelfnException(Problem.INFERENCE_FAILED, "SageMaker endpoint " + endpoint + " failed: " + e.getMessage(), e);
     } catch (SdkClientException e) {
-      throw new ModelNotReadyException("cannot reach SageMaker endpoint " + endpoint + ": " + e.getMessage(), e);
+      throw new ModelfnException(Problem.MODEL_NOT_READY, "cannot reach SageMaker endpoint " + endpoint + ": " + e.getMessage(), e);
     }
     return decode(resp.body().asByteArrayUnsafe());
   }
@@ -164,7 +164,7 @@ public final class SageMakerPredictor implements Predictor {
       }
       return new InferenceResult(tensors);
     } catch (InvalidInputException e) {
-      throw new InferenceException("SageMaker endpoint " + endpoint + " returned an unusable response: "
+      throw new ModelfnException(Problem.INFERENCE_FAILED, "SageMaker endpoint " + endpoint + " returned an unusable response: "
           + e.getMessage(), e);
     }
   }

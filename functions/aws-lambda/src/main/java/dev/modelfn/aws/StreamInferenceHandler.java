@@ -1,5 +1,7 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +15,6 @@ import dev.modelfn.core.stream.DeadLetters;
 import dev.modelfn.core.stream.PredictionSink;
 import dev.modelfn.core.stream.ScoreRecordsFunction;
 import dev.modelfn.core.stream.SourceRecord;
-import dev.modelfn.errors.ConfigurationException;
 import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.Predictor;
 import dev.modelfn.telemetry.JsonLogger;
@@ -50,7 +51,7 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
     ModelMetadata md = predictor.metadata();
     String poison = env.get(EnvVars.POISON_QUEUE_URL);
     if (poison == null || poison.isBlank()) {
-      throw new ConfigurationException(EnvVars.POISON_QUEUE_URL + " is not set: poison records need a dead-letter"
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.POISON_QUEUE_URL + " is not set: poison records need a dead-letter"
           + " queue, or they would block their shard");
     }
     var sqs = AwsPredictors.sqsClient(env);
@@ -64,7 +65,7 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
       sink = StreamSinks.bucket(AwsPredictors.s3Client(env), env.get(EnvVars.SINK_BUCKET),
           env.getOrDefault(EnvVars.SINK_PREFIX, "stream-predictions/"));
     } else {
-      throw new ConfigurationException("no sink: set " + EnvVars.SINK_QUEUE_URL + ", " + EnvVars.SINK_STREAM + " or "
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, "no sink: set " + EnvVars.SINK_QUEUE_URL + ", " + EnvVars.SINK_STREAM + " or "
           + EnvVars.SINK_BUCKET);
     }
     this.function = new ScoreRecordsFunction(predictor, sink, letters, new EmfMetrics(config.metricsNamespace(),

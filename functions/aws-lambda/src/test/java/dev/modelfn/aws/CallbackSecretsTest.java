@@ -1,5 +1,7 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.Problem;
+import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.modelfn.callback.CallbackSigner;
 import dev.modelfn.callback.CallbackVerifier;
 import dev.modelfn.codec.Json;
-import dev.modelfn.errors.ConfigurationException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -127,7 +128,8 @@ class CallbackSecretsTest {
   @Test
   void namesTheSecretThatCannotBeRead() {
     assertThatThrownBy(() -> CallbackSecrets.from(Map.of("MODELFN_CALLBACK_SECRET_ARN", "modelfn/missing"), client(),
-        Clock.systemUTC())).isInstanceOf(ConfigurationException.class)
+        Clock.systemUTC())).isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.CONFIGURATION_ERROR))
         .hasMessageContaining("MODELFN_CALLBACK_SECRET_ARN: cannot read secret 'modelfn/missing'");
   }
 

@@ -1,5 +1,7 @@
 package dev.modelfn.aws;
 
+import dev.modelfn.errors.Problem;
+import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,6 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.predict.PredictFunction;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.errors.InvalidInputException;
-import dev.modelfn.errors.ModelNotReadyException;
 import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
@@ -90,8 +91,9 @@ class SageMakerPredictorTest {
     runtime.unavailable(true);
     try {
       assertThatThrownBy(() -> remote.infer(sample(1)))
-          .isInstanceOf(ModelNotReadyException.class)
-          .satisfies(e -> assertThat(((ModelNotReadyException) e).retryable()).isTrue());
+          .isInstanceOf(ModelfnException.class)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.MODEL_NOT_READY))
+          .satisfies(e -> assertThat(((ModelfnException) e).retryable()).isTrue());
     } finally {
       runtime.unavailable(false);
     }

@@ -1,5 +1,6 @@
 package dev.modelfn.local.lambda;
 
+import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -151,7 +152,7 @@ class LocalLambdaFunctionIT {
     try (LocalLambdaFunction fn = new LocalLambdaFunction(spec, RUNTIME, cache, JAVA, LocalAccount.REGION,
         new CopyOnWriteArrayList<String>()::add, LocalLambdaFunction.Launch.CUSTOM)) {
       assertThatThrownBy(fn::start).isInstanceOf(FunctionInitException.class)
-          .hasMessageContaining("dev.modelfn.errors.ModelLoadException").hasMessageContaining("models/missing.onnx");
+          .hasMessageContaining("dev.modelfn.errors.ModelfnException").hasMessageContaining("models/missing.onnx");
     }
   }
 }

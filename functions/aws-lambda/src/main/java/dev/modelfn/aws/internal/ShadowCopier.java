@@ -1,7 +1,8 @@
 package dev.modelfn.aws.internal;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.config.EnvVars;
-import dev.modelfn.errors.ConfigurationException;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public final class ShadowCopier {
       p = Double.NaN;
     }
     if (!(p >= 0 && p <= 100)) {
-      throw new ConfigurationException(EnvVars.SHADOW_SAMPLE_PERCENT + ": expected a percentage from 0 to 100, got '"
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.SHADOW_SAMPLE_PERCENT + ": expected a percentage from 0 to 100, got '"
           + v + "'");
     }
     return p;

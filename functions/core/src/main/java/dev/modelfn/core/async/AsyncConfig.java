@@ -1,7 +1,8 @@
 package dev.modelfn.core.async;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.config.EnvVars;
-import dev.modelfn.errors.ConfigurationException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
     try {
       new CallbackPolicy(allow, h -> new java.net.InetAddress[0]);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(EnvVars.CALLBACK_ALLOW_CIDRS + ": " + e.getMessage());
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_ALLOW_CIDRS + ": " + e.getMessage());
     }
     return Optional.of(new AsyncConfig(bucket.get(), queue.get(), opt(env, EnvVars.CALLBACK_DLQ_URL),
         opt(env, EnvVars.JOBS_PREFIX).orElse("jobs/"),
@@ -46,7 +47,7 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
     int cap = integer(env, EnvVars.ASYNC_POLL_MAX_SECONDS, 60, 1, 900);
     int wait = integer(env, EnvVars.ASYNC_MAX_WAIT_SECONDS, 3600, 1, 7 * 24 * 3600);
     if (cap < first || wait < first) {
-      throw new ConfigurationException(EnvVars.ASYNC_POLL_MAX_SECONDS + " and " + EnvVars.ASYNC_MAX_WAIT_SECONDS
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.ASYNC_POLL_MAX_SECONDS + " and " + EnvVars.ASYNC_MAX_WAIT_SECONDS
           + " must be at least " + EnvVars.ASYNC_POLL_SECONDS + " (" + first + ")");
     }
     return new AsyncEndpoint.Polling(java.time.Duration.ofSeconds(first), java.time.Duration.ofSeconds(cap),
@@ -71,7 +72,7 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ConfigurationException(name + ": expected an integer from " + min + " to " + max + "; found '" + v.get()
+    throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected an integer from " + min + " to " + max + "; found '" + v.get()
         + "'");
   }
 }

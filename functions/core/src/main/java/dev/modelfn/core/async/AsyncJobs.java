@@ -1,5 +1,7 @@
 package dev.modelfn.core.async;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.codec.Json;
@@ -81,11 +83,11 @@ public final class AsyncJobs {
       try {
         earlier = store.claimIdempotency(idemDigest, id, requestSha);
       } catch (RuntimeException e) {
-        throw new JobQueueUnavailableException("the job store did not answer: " + e.getMessage(), e);
+        throw new ModelfnException(Problem.JOB_QUEUE_UNAVAILABLE, "the job store did not answer: " + e.getMessage(), e);
       }
       if (earlier.isPresent()) {
         if (!earlier.get().path("request_sha256").asText().equals(requestSha)) {
-          throw new IdempotencyConflictException("Idempotency-Key '" + k + "' was first used with a different request"
+          throw new ModelfnException(Problem.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key '" + k + "' was first used with a different request"
               + " (job " + earlier.get().path("job_id").asText() + "); use a new key for a new request", null);
         }
         id = earlier.get().path("job_id").asText();
@@ -121,7 +123,7 @@ public final class AsyncJobs {
       }
     } catch (RuntimeException e) {
       release(idemDigest);
-      throw new JobQueueUnavailableException("the job store did not answer: " + e.getMessage(), e);
+      throw new ModelfnException(Problem.JOB_QUEUE_UNAVAILABLE, "the job store did not answer: " + e.getMessage(), e);
     }
     ObjectNode message = Json.mapper().createObjectNode().put("type", "run").put("job_id", id);
     if (inline) {
@@ -138,7 +140,7 @@ public final class AsyncJobs {
         // the job stays 'queued' with nothing to run it; the 503 tells the client to submit again
       }
       release(idemDigest);
-      throw new JobQueueUnavailableException("the job queue did not answer: " + e.getMessage(), e);
+      throw new ModelfnException(Problem.JOB_QUEUE_UNAVAILABLE, "the job queue did not answer: " + e.getMessage(), e);
     }
     return accepted(job, headers);
   }
@@ -173,7 +175,7 @@ public final class AsyncJobs {
   public HttpResponse status(String id, Map<String, String> headers) {
     Optional<Job> job = Job.validId(id) ? store.find(id) : Optional.empty();
     if (job.isEmpty()) {
-      throw new JobNotFoundException("no job '" + id + "'; job ids are the ids answered by POST"
+      throw new ModelfnException(Problem.JOB_NOT_FOUND, "no job '" + id + "'; job ids are the ids answered by POST"
           + " /v2/models/{name}/infer-async", null);
     }
     ObjectNode view = job.get().view();

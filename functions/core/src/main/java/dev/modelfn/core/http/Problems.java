@@ -59,8 +59,8 @@ public final class Problems {
       throw new UncheckedIOException(ex);
     }
     Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
-    if (e instanceof MethodNotAllowedException m) {
-      headers.put("allow", m.allow());
+    if (e != null) {
+      headers.putAll(e.headers());
     }
     if (status == 503) {
       headers.put("retry-after", "1");

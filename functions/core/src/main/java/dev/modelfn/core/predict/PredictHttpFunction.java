@@ -1,5 +1,6 @@
 package dev.modelfn.core.predict;
 
+import dev.modelfn.errors.Problem;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.CsvCodec;
@@ -10,17 +11,10 @@ import dev.modelfn.codec.OipV2Codec;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.async.AsyncJobs;
-import dev.modelfn.core.async.AsyncNotConfiguredException;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
-import dev.modelfn.core.http.MethodNotAllowedException;
-import dev.modelfn.core.http.PayloadTooLargeException;
 import dev.modelfn.core.http.Problems;
-import dev.modelfn.core.http.RouteNotFoundException;
-import dev.modelfn.core.http.UnsupportedMediaTypeException;
 import dev.modelfn.errors.InvalidInputException;
-import dev.modelfn.errors.ModelNotFoundException;
-import dev.modelfn.errors.ModelNotReadyException;
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.model.ElementType;
 import dev.modelfn.model.InferenceRequest;
@@ -121,7 +115,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     try {
       match = Route.match(req.path());
       if (match == null) {
-        throw new RouteNotFoundException("no route for " + req.method() + " " + req.path()
+        throw new ModelfnException(Problem.ROUTE_NOT_FOUND, "no route for " + req.method() + " " + req.path()
             + "; routes: /v2/models/{name}/infer, /v2/models/{name}/infer-async, /v2/jobs/{id}, /v1/models/{name}:predict, /invocations, /ping, /v2/health/ready");
       }
       checkMethod(req, match.route());
@@ -154,7 +148,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       case V2_READY -> ready(predict.predictor().ready(), "{\"ready\":true}", "{\"ready\":false}", headers);
       case SAGEMAKER_PING -> {
         if (!predict.predictor().ready()) {
-          throw new ModelNotReadyException("model " + md.name() + " is not ready", null);
+          throw new ModelfnException(Problem.MODEL_NOT_READY, "model " + md.name() + " is not ready", null);
         }
         yield HttpResponse.of(200, null, new byte[0], headers);
       }
@@ -227,14 +221,14 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     checkSize(req);
     boolean csvIn = ct.equals("text/csv");
     if (!csvIn && !isJson(ct) && jsonHeaderLength(req) == null) {
-      throw new UnsupportedMediaTypeException("content type '" + ct
+      throw new ModelfnException(Problem.UNSUPPORTED_MEDIA_TYPE, "content type '" + ct
           + "' is not accepted by /invocations; send application/json, text/csv, or an OIP v2 JSON header with"
           + " binary tensors and its length in Inference-Header-Content-Length");
     }
     String accept = mediaType(req.header("accept").orElse(csvIn ? HttpResponse.CSV : HttpResponse.JSON));
     boolean csvOut = accept.equals("text/csv") || (accept.equals("*/*") && csvIn);
     if (!csvOut && !isJson(accept) && !accept.equals("*/*")) {
-      throw new UnsupportedMediaTypeException("accept '" + accept
+      throw new ModelfnException(Problem.UNSUPPORTED_MEDIA_TYPE, "accept '" + accept
           + "' cannot be produced by /invocations; accept application/json or text/csv");
     }
     InferenceRequest inference;
@@ -275,7 +269,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
 
   private AsyncJobs requireJobs() {
     if (jobs == null) {
-      throw new AsyncNotConfiguredException("asynchronous inference is not configured on this function: set "
+      throw new ModelfnException(Problem.ASYNC_NOT_CONFIGURED, "asynchronous inference is not configured on this function: set "
           + EnvVars.DATA_BUCKET + " and " + EnvVars.JOBS_QUEUE_URL, null);
     }
     return jobs;
@@ -319,18 +313,18 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     boolean ok = method.equals(route.method()) || (method.equals("HEAD") && route.method().equals("GET"));
     if (!ok) {
       String allow = route.method().equals("GET") ? "GET, HEAD" : route.method();
-      throw new MethodNotAllowedException(method + " is not allowed on " + req.path() + "; use " + route.method(),
+      throw ModelfnException.methodNotAllowed(method + " is not allowed on " + req.path() + "; use " + route.method(),
           allow);
     }
   }
 
   private void checkModel(Route.Match m) {
     if (!m.model().equals(md.name())) {
-      throw new ModelNotFoundException("model '" + m.model() + "' is not served here; this endpoint serves '"
+      throw new ModelfnException(Problem.MODEL_NOT_FOUND, "model '" + m.model() + "' is not served here; this endpoint serves '"
           + md.name() + "'");
     }
     if (m.version() != null && !m.version().equals(md.version())) {
-      throw new ModelNotFoundException("version '" + m.version() + "' of model '" + md.name()
+      throw new ModelfnException(Problem.MODEL_NOT_FOUND, "version '" + m.version() + "' of model '" + md.name()
           + "' is not served here; the served version is '" + md.version() + "'");
     }
   }
@@ -338,14 +332,14 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private void requireJson(HttpRequest req) {
     String ct = mediaType(req.header("content-type").orElse(HttpResponse.JSON));
     if (!isJson(ct)) {
-      throw new UnsupportedMediaTypeException("content type '" + ct + "' is not accepted here; send application/json");
+      throw new ModelfnException(Problem.UNSUPPORTED_MEDIA_TYPE, "content type '" + ct + "' is not accepted here; send application/json");
     }
     checkSize(req);
   }
 
   private void checkSize(HttpRequest req) {
     if (req.body().length > maxBodyBytes) {
-      throw new PayloadTooLargeException("the body has " + req.body().length + " bytes; the limit is " + maxBodyBytes
+      throw new ModelfnException(Problem.PAYLOAD_TOO_LARGE, "the body has " + req.body().length + " bytes; the limit is " + maxBodyBytes
           + " bytes (MODELFN_MAX_BODY_BYTES); send fewer instances per request or use batch scoring");
     }
   }

@@ -1,5 +1,7 @@
 package dev.modelfn.core.predict;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +9,6 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
-import dev.modelfn.errors.ModelNotReadyException;
 import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.InferenceResult;
 import dev.modelfn.model.ModelLoader;
@@ -222,7 +223,7 @@ class PredictHttpFunctionTest {
 
       @Override
       public InferenceResult infer(InferenceRequest request) {
-        throw new ModelNotReadyException("endpoint is starting", null);
+        throw new ModelfnException(Problem.MODEL_NOT_READY, "endpoint is starting", null);
       }
 
       @Override
