@@ -1,6 +1,5 @@
 package dev.modelfn.local.lambda;
 
-import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
