@@ -12,6 +12,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import dev.modelfn.core.predict.Route;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
@@ -39,24 +40,9 @@ public final class ModelEndpoint extends Construct {
   /** The name of the alias callers reach. */
   public static final String LIVE_ALIAS = "live";
 
-  /** Every route of the HTTP surface (ARCHITECTURE.md, "HTTP surface"), as method and path. */
-  public static final List<Map.Entry<HttpMethod, String>> ROUTES = List.of(
-      Map.entry(HttpMethod.GET, "/v2"),
-      Map.entry(HttpMethod.GET, "/v2/health/live"),
-      Map.entry(HttpMethod.GET, "/v2/health/ready"),
-      Map.entry(HttpMethod.GET, "/v2/models/{name}"),
-      Map.entry(HttpMethod.GET, "/v2/models/{name}/ready"),
-      Map.entry(HttpMethod.POST, "/v2/models/{name}/infer"),
-      Map.entry(HttpMethod.POST, "/v2/models/{name}/infer-async"),
-      Map.entry(HttpMethod.GET, "/v2/models/{name}/versions/{version}"),
-      Map.entry(HttpMethod.GET, "/v2/models/{name}/versions/{version}/ready"),
-      Map.entry(HttpMethod.POST, "/v2/models/{name}/versions/{version}/infer"),
-      Map.entry(HttpMethod.GET, "/v2/jobs/{id}"),
-      // "{name}:predict" is not a whole path segment, which HTTP API route variables must be.
-      Map.entry(HttpMethod.GET, "/v1/models/{model+}"),
-      Map.entry(HttpMethod.POST, "/v1/models/{model+}"),
-      Map.entry(HttpMethod.GET, "/ping"),
-      Map.entry(HttpMethod.POST, "/invocations"));
+  /** Every route of the HTTP surface, as method and path: the function's own route table. */
+  public static final List<Map.Entry<HttpMethod, String>> ROUTES = Route.table().stream()
+      .map(e -> Map.entry(HttpMethod.valueOf(e.method()), e.path())).toList();
 
   private final ModelPackage modelPackage;
   private final Props props;

@@ -1,6 +1,6 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.core.batch.BlobStore;
+import dev.modelfn.core.storage.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.List;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
+import dev.modelfn.core.http.JobRoutes;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.ModelMetadata;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import java.util.UUID;
  * printable characters) returns the same job when a submit is repeated, and 422 when the key comes
  * back with a different request.
  */
-public final class AsyncJobs {
+public final class AsyncJobs implements JobRoutes {
   /** Largest body that travels inside the queue message (SQS allows 256 KiB, base64 adds a third). */
   public static final int DEFAULT_INLINE_BYTES = 150 * 1024;
 
@@ -56,6 +57,7 @@ public final class AsyncJobs {
    *
    * @param callbackUrl where to post the result, or null to let the client poll
    */
+  @Override
   public HttpResponse submit(HttpRequest req, ModelMetadata md, String callbackUrl, Map<String, String> headers) {
     if (callbackUrl != null) {
       try {
@@ -172,6 +174,7 @@ public final class AsyncJobs {
   }
 
   /** {@code GET /v2/jobs/{id}}: the job document, with the inference response once it succeeded. */
+  @Override
   public HttpResponse status(String id, Map<String, String> headers) {
     Optional<Job> job = Job.validId(id) ? store.find(id) : Optional.empty();
     if (job.isEmpty()) {

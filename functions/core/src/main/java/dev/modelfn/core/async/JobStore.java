@@ -3,7 +3,7 @@ package dev.modelfn.core.async;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.codec.Json;
-import dev.modelfn.core.batch.BlobStore;
+import dev.modelfn.core.storage.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;

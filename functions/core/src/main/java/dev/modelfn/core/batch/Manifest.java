@@ -1,5 +1,6 @@
 package dev.modelfn.core.batch;
 
+import dev.modelfn.core.storage.BlobStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

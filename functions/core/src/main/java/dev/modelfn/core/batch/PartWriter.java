@@ -1,5 +1,6 @@
 package dev.modelfn.core.batch;
 
+import dev.modelfn.core.storage.BlobStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

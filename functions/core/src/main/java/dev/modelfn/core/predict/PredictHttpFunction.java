@@ -10,9 +10,9 @@ import dev.modelfn.codec.Predictions;
 import dev.modelfn.codec.OipV2Codec;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
-import dev.modelfn.core.async.AsyncJobs;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
+import dev.modelfn.core.http.JobRoutes;
 import dev.modelfn.core.http.Problems;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.errors.ModelfnException;
@@ -43,6 +43,9 @@ import java.util.function.Function;
 public final class PredictHttpFunction implements Function<HttpRequest, HttpResponse> {
   private static final String SERVER_NAME = "modelfn";
   private static final String SERVER_VERSION = "0.1.0";
+  /** The route table as the 404 message lists it. */
+  private static final String ROUTES = String.join(", ", Route.table().stream().map(e -> e.method() + " "
+      + e.path().replace("{model+}", e.method().equals("POST") ? "{name}:predict" : "{name}")).toList());
 
   private final PredictFunction predict;
   private final ModelMetadata md;
@@ -51,7 +54,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private final JsonLogger log;
   private final Metrics metrics;
   private final Map<String, String> modelHeaders;
-  private final AsyncJobs jobs;
+  private final JobRoutes jobs;
   private final Predictions predictions;
 
   /** Without asynchronous jobs and without metrics (tests, embedded use). */
@@ -64,7 +67,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
    *     are not configured (those routes then answer 501)
    * @param metrics the platform's metrics, made here for the served model's dimensions
    */
-  public PredictHttpFunction(PredictFunction predict, ModelfnConfig config, AsyncJobs jobs, Metrics.Factory metrics) {
+  public PredictHttpFunction(PredictFunction predict, ModelfnConfig config, JobRoutes jobs, Metrics.Factory metrics) {
     this.jobs = jobs;
     this.predict = predict;
     this.md = predict.metadata();
@@ -116,7 +119,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       match = Route.match(req.path());
       if (match == null) {
         throw new ModelfnException(Problem.ROUTE_NOT_FOUND, "no route for " + req.method() + " " + req.path()
-            + "; routes: /v2/models/{name}/infer, /v2/models/{name}/infer-async, /v2/jobs/{id}, /v1/models/{name}:predict, /invocations, /ping, /v2/health/ready");
+            + "; routes: " + ROUTES);
       }
       checkMethod(req, match.route());
       resp = dispatch(req, match, headers, served);
@@ -188,7 +191,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       }
       case V2_INFER_ASYNC -> {
         checkModel(m);
-        AsyncJobs async = requireJobs();
+        JobRoutes async = requireJobs();
         if (jsonHeaderLength(req) == null) {
           requireJson(req);
         } else {
@@ -267,7 +270,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     return HttpResponse.of(200, HttpResponse.JSON, out, headers);
   }
 
-  private AsyncJobs requireJobs() {
+  private JobRoutes requireJobs() {
     if (jobs == null) {
       throw new ModelfnException(Problem.ASYNC_NOT_CONFIGURED, "asynchronous inference is not configured on this function: set "
           + EnvVars.DATA_BUCKET + " and " + EnvVars.JOBS_QUEUE_URL, null);

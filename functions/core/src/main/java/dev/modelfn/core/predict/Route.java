@@ -1,26 +1,55 @@
 package dev.modelfn.core.predict;
 
-/** The routes of the synchronous HTTP surface (see ARCHITECTURE.md, "HTTP surface"). */
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The routes of the synchronous HTTP surface (see docs/http-api.md): the one route table, used by
+ * the predict function, its 404 message and the deployment templates' API routes ({@link #table()}).
+ */
 public enum Route {
-  V2_SERVER_METADATA("v2.server", "GET"),
-  V2_LIVE("v2.live", "GET"),
-  V2_READY("v2.ready", "GET"),
-  V2_MODEL_METADATA("v2.model", "GET"),
-  V2_MODEL_READY("v2.model.ready", "GET"),
-  V2_INFER("v2.infer", "POST"),
-  V2_INFER_ASYNC("v2.infer_async", "POST"),
-  V2_JOB("v2.job", "GET"),
-  V1_MODEL_STATUS("v1.model", "GET"),
-  V1_PREDICT("v1.predict", "POST"),
-  SAGEMAKER_PING("sagemaker.ping", "GET"),
-  SAGEMAKER_INVOCATIONS("sagemaker.invocations", "POST");
+  V2_SERVER_METADATA("v2.server", "GET", "/v2"),
+  V2_LIVE("v2.live", "GET", "/v2/health/live"),
+  V2_READY("v2.ready", "GET", "/v2/health/ready"),
+  V2_MODEL_METADATA("v2.model", "GET", "/v2/models/{name}", "/v2/models/{name}/versions/{version}"),
+  V2_MODEL_READY("v2.model.ready", "GET", "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready"),
+  V2_INFER("v2.infer", "POST", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"),
+  V2_INFER_ASYNC("v2.infer_async", "POST", "/v2/models/{name}/infer-async"),
+  V2_JOB("v2.job", "GET", "/v2/jobs/{id}"),
+  // "{name}:predict" is not a whole path segment, which API Gateway route variables must be.
+  V1_MODEL_STATUS("v1.model", "GET", "/v1/models/{model+}"),
+  V1_PREDICT("v1.predict", "POST", "/v1/models/{model+}"),
+  SAGEMAKER_PING("sagemaker.ping", "GET", "/ping"),
+  SAGEMAKER_INVOCATIONS("sagemaker.invocations", "POST", "/invocations");
 
   private final String metricName;
   private final String method;
+  private final List<String> paths;
 
-  Route(String metricName, String method) {
+  Route(String metricName, String method, String... paths) {
     this.metricName = metricName;
     this.method = method;
+    this.paths = List.of(paths);
+  }
+
+  /** One line of the route table: a method and an API Gateway path template. */
+  public record Entry(String method, String path) {}
+
+  /** Every method and path template of the surface, in order, each once. */
+  public static List<Entry> table() {
+    Set<Entry> table = new LinkedHashSet<>();
+    for (Route r : values()) {
+      for (String p : r.paths) {
+        table.add(new Entry(r.method, p));
+      }
+    }
+    return List.copyOf(table);
+  }
+
+  /** The route's path templates, as API Gateway routes name them. */
+  public List<String> paths() {
+    return paths;
   }
 
   /** Name used in logs and metrics. */

@@ -1,5 +1,6 @@
 package dev.modelfn.core.batch;
 
+import dev.modelfn.core.storage.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package dev.modelfn.core.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelfn.core.storage.BlobStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;

@@ -1,4 +1,4 @@
-package dev.modelfn.core.batch;
+package dev.modelfn.core.storage;
 
 import java.io.InputStream;
 import java.util.List;
