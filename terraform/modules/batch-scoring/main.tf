@@ -82,10 +82,11 @@ resource "aws_lambda_alias" "live" {
 }
 
 resource "aws_lambda_event_source_mapping" "objects" {
-  event_source_arn        = module.queue.arn
-  function_name           = aws_lambda_alias.live.arn
-  batch_size              = 1
-  function_response_types = ["ReportBatchItemFailures"]
+  event_source_arn                   = module.queue.arn
+  function_name                      = aws_lambda_alias.live.arn
+  batch_size                         = 1
+  maximum_batching_window_in_seconds = 0
+  function_response_types            = ["ReportBatchItemFailures"]
 }
 
 # One notification configuration per bucket (S3 keeps one): turn this off and add the queue to

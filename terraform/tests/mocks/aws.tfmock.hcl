@@ -52,8 +52,6 @@ mock_resource "aws_cloudwatch_log_group" {
 mock_resource "aws_sqs_queue" {
   defaults = {
     arn = "arn:aws:sqs:eu-west-1:123456789012:mocked"
-    url = "https://sqs.eu-west-1.amazonaws.com/123456789012/mocked"
-    id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/mocked"
   }
 }
 

@@ -1,0 +1,158 @@
+package dev.modelfn.terraform;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The {@code terraform} CLI as the tests run it: offline, against the provider mirror ({@code
+ * /opt/tf-plugins}, or {@code MODELFN_TF_PLUGIN_DIR}), no CLI configuration, one init per directory,
+ * working files under {@code target/terraform} so the source tree stays clean.
+ */
+final class Terraform {
+  /** The Terraform project: {@code <repo>/terraform}. */
+  static final Path ROOT = Path.of(System.getProperty("modelfn.terraform.dir", "")).toAbsolutePath().normalize();
+  private static final Path WORK = Path.of(System.getProperty("modelfn.terraform.work",
+      ROOT.resolve("target/terraform").toString()));
+  private static final Path PLUGIN_DIR = Path.of(Optional.ofNullable(System.getenv("MODELFN_TF_PLUGIN_DIR"))
+      .orElse("/opt/tf-plugins"));
+  private static final Set<Path> INITIALISED = new HashSet<>();
+
+  private Terraform() {}
+
+  /** The result of one command. */
+  record Result(int exitCode, String stdout, String stderr) {
+    String output() {
+      return stdout + (stderr.isBlank() ? "" : "\n" + stderr);
+    }
+  }
+
+  /** The terraform executable on PATH, if any. */
+  static Optional<Path> executable() {
+    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+    for (String dir : path.split(File.pathSeparator)) {
+      Path p = Path.of(dir, "terraform");
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Skips the calling test, saying why on the console too, unless terraform and the provider mirror
+   * are there.
+   */
+  static void assumeAvailable() {
+    String reason = null;
+    if (executable().isEmpty()) {
+      reason = "terraform is not on PATH: the Terraform tests (fmt, validate, terraform test, CDK parity) are skipped";
+    } else if (!Files.isDirectory(PLUGIN_DIR.resolve("registry.terraform.io/hashicorp/aws"))) {
+      reason = "no hashicorp/aws provider mirror at " + PLUGIN_DIR + " (set MODELFN_TF_PLUGIN_DIR): the Terraform tests"
+          + " are skipped, since the registry is not reachable offline";
+    }
+    if (reason != null) {
+      System.out.println("[modelfn-terraform] SKIPPED: " + reason);
+    }
+    Assumptions.assumeTrue(reason == null, reason);
+  }
+
+  /** Every module and example directory (those with .tf files), relative to {@link #ROOT}. */
+  static List<Path> configurations() {
+    List<Path> out = new ArrayList<>();
+    for (String group : List.of("modules", "examples")) {
+      try (Stream<Path> dirs = Files.list(ROOT.resolve(group))) {
+        dirs.filter(Files::isDirectory).filter(Terraform::hasTf).sorted().map(ROOT::relativize).forEach(out::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  static boolean hasTf(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(f -> f.toString().endsWith(".tf"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code terraform init} once per directory and test run. */
+  static synchronized void init(Path dir) {
+    if (INITIALISED.contains(dir)) {
+      return;
+    }
+    Result r = run(dir, 120, "init", "-backend=false", "-input=false", "-no-color", "-plugin-dir=" + PLUGIN_DIR);
+    if (r.exitCode() != 0) {
+      throw new AssertionError("terraform init failed in " + dir + ":\n" + r.output());
+    }
+    INITIALISED.add(dir);
+  }
+
+  /** Runs {@code terraform args} in {@code dir} (relative to {@link #ROOT}). */
+  static Result run(Path dir, int timeoutSeconds, String... args) {
+    return run(dir, timeoutSeconds, null, args);
+  }
+
+  /**
+   * Runs {@code terraform args} in {@code dir}; with {@code stdoutFile}, stdout goes there (outputs of
+   * many MB) and the result's stdout is empty.
+   */
+  static Result run(Path dir, int timeoutSeconds, Path stdoutFile, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(executable().orElseThrow().toString());
+    cmd.addAll(List.of(args));
+    Path cwd = ROOT.resolve(dir);
+    Path data = WORK.resolve(dir.toString().isEmpty() ? "root" : dir.toString().replace(File.separatorChar, '_'));
+    try {
+      Files.createDirectories(data);
+      Path out = stdoutFile != null ? stdoutFile : Files.createTempFile(WORK, "stdout", ".txt");
+      Path err = Files.createTempFile(WORK, "stderr", ".txt");
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      Map<String, String> env = pb.environment();
+      env.put("TF_CLI_CONFIG_FILE", "/dev/null"); // no registry, no credentials helpers: the mirror only
+      env.put("TF_DATA_DIR", data.resolve(".terraform").toString());
+      env.put("TF_IN_AUTOMATION", "1");
+      env.put("CHECKPOINT_DISABLE", "1");
+      for (String k : List.of("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
+        env.remove(k); // the tests never reach AWS; mocked providers need no credentials
+      }
+      Process p = pb.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("terraform " + String.join(" ", args) + " in " + dir + " took over "
+            + timeoutSeconds + " s");
+      }
+      Result r = new Result(p.exitValue(), stdoutFile != null ? "" : Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+      if (stdoutFile == null) {
+        Files.delete(out);
+      }
+      Files.delete(err);
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Path workDir() {
+    return WORK;
+  }
+}
