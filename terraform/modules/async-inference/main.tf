@@ -30,19 +30,18 @@ locals {
 
   remote = var.sagemaker_async_endpoint != null
 
-  remote_statements = local.remote ? [
-    {
-      actions   = ["sagemaker:InvokeEndpointAsync"]
-      resources = ["arn:${data.aws_partition.current.partition}:sagemaker:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:endpoint/${lower(var.sagemaker_async_endpoint)}"]
-      condition = null
-    },
-    { actions = ["s3:GetObject"], resources = ["${var.sagemaker_output_bucket_arn}/${var.sagemaker_output_prefix}*"], condition = null },
+  # (A filtered list rather than a conditional: the statements' conditions differ in type.)
+  remote_endpoint_arn = "arn:${data.aws_partition.current.partition}:sagemaker:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:endpoint/${lower(coalesce(var.sagemaker_async_endpoint, "-"))}"
+  remote_output       = coalesce(var.sagemaker_output_bucket_arn, "-")
+  remote_statements = [for s in [
+    { actions = ["sagemaker:InvokeEndpointAsync"], resources = [local.remote_endpoint_arn], condition = null },
+    { actions = ["s3:GetObject"], resources = ["${local.remote_output}/${var.sagemaker_output_prefix}*"], condition = null },
     {
       actions   = ["s3:ListBucket"]
-      resources = [var.sagemaker_output_bucket_arn]
+      resources = [local.remote_output]
       condition = { StringLike = { "s3:prefix" = ["${var.sagemaker_output_prefix}*"] } }
     },
-  ] : []
+  ] : s if local.remote]
 }
 
 module "jobs_dlq" {
@@ -132,6 +131,13 @@ resource "aws_lambda_alias" "live" {
   name             = "live"
   function_name    = module.worker.function_name
   function_version = module.worker.version
+
+  lifecycle {
+    precondition {
+      condition     = !local.remote || var.sagemaker_output_bucket_arn != null
+      error_message = "sagemaker_async_endpoint needs sagemaker_output_bucket_arn: the bucket the endpoint writes its answers to."
+    }
+  }
 }
 
 resource "aws_lambda_event_source_mapping" "jobs" {

@@ -30,7 +30,7 @@ output "signing_secret_arn" {
 
 output "predict_environment" {
   description = "For model-endpoint's environment: the data bucket, job queue and jobs prefix (submit and status run on the predict function)."
-  value       = local.shared_environment
+  value       = tomap(local.shared_environment)
 }
 
 output "predict_policy_statements" {

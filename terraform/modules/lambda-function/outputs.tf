@@ -25,7 +25,7 @@ output "handler" {
 
 output "environment" {
   description = "The function's environment variables."
-  value       = local.environment
+  value       = tomap(local.environment)
 }
 
 output "role_name" {
@@ -46,4 +46,34 @@ output "policy_json" {
 output "log_group_name" {
   description = "The function's log group."
   value       = aws_cloudwatch_log_group.this.name
+}
+
+output "runtime" {
+  description = "The runtime."
+  value       = aws_lambda_function.this.runtime
+}
+
+output "architectures" {
+  description = "The architecture, as a list."
+  value       = aws_lambda_function.this.architectures
+}
+
+output "memory_mb" {
+  description = "Memory in MB."
+  value       = aws_lambda_function.this.memory_size
+}
+
+output "timeout_seconds" {
+  description = "Timeout in seconds."
+  value       = aws_lambda_function.this.timeout
+}
+
+output "snap_start" {
+  description = "Whether SnapStart applies to published versions."
+  value       = length(aws_lambda_function.this.snap_start) > 0
+}
+
+output "iam_actions" {
+  description = "Every action the role's policy allows, sorted."
+  value       = sort(distinct(flatten([for s in local.statements : s.actions])))
 }

@@ -15,10 +15,10 @@ output "agreement_alarm_name" {
 
 output "predict_environment" {
   description = "For model-endpoint's environment: MODELFN_SHADOW_FUNCTION and MODELFN_SHADOW_SAMPLE_PERCENT."
-  value = {
+  value = tomap({
     MODELFN_SHADOW_FUNCTION       = aws_lambda_alias.shadow.arn
     MODELFN_SHADOW_SAMPLE_PERCENT = local.sample_percent
-  }
+  })
 }
 
 output "predict_policy_statements" {

@@ -133,6 +133,13 @@ resource "aws_lambda_alias" "live" {
   name             = "live"
   function_name    = module.function.function_name
   function_version = module.function.version
+
+  lifecycle {
+    precondition {
+      condition     = var.sink != "bucket" || (var.sink_bucket_name != null && var.sink_bucket_arn != null)
+      error_message = "sink = bucket needs sink_bucket_name and sink_bucket_arn."
+    }
+  }
 }
 
 resource "aws_lambda_event_source_mapping" "kinesis" {
