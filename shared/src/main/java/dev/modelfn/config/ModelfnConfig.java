@@ -52,30 +52,25 @@ public record ModelfnConfig(
   /** Parses the environment; unknown variables are ignored, invalid values are reported. */
   public static ModelfnConfig from(Map<String, String> env) {
     return new ModelfnConfig(
-        opt(env, EnvVars.MODEL_URI),
-        opt(env, EnvVars.MODEL_NAME),
-        opt(env, EnvVars.MODEL_VERSION),
+        EnvValues.text(env, EnvVars.MODEL_URI),
+        EnvValues.text(env, EnvVars.MODEL_NAME),
+        EnvValues.text(env, EnvVars.MODEL_VERSION),
         predictor(env),
-        opt(env, EnvVars.SAGEMAKER_ENDPOINT),
-        opt(env, EnvVars.SAGEMAKER_INPUT_NAME).orElse("input"),
-        opt(env, EnvVars.FEATURE_NAMES).map(ModelfnConfig::splitNames).orElse(List.of()),
-        opt(env, EnvVars.LABELS).map(ModelfnConfig::splitNames).orElse(List.of()),
-        positiveInt(env, EnvVars.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
-        positiveInt(env, EnvVars.MAX_INSTANCES, DEFAULT_MAX_INSTANCES),
-        Path.of(opt(env, EnvVars.MODEL_CACHE_DIR).orElse("/tmp/modelfn-models")),
-        positiveInt(env, EnvVars.INTRA_OP_THREADS, 1),
+        EnvValues.text(env, EnvVars.SAGEMAKER_ENDPOINT),
+        EnvValues.text(env, EnvVars.SAGEMAKER_INPUT_NAME).orElse("input"),
+        EnvValues.text(env, EnvVars.FEATURE_NAMES).map(ModelfnConfig::splitNames).orElse(List.of()),
+        EnvValues.text(env, EnvVars.LABELS).map(ModelfnConfig::splitNames).orElse(List.of()),
+        EnvValues.positiveInt(env, EnvVars.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+        EnvValues.positiveInt(env, EnvVars.MAX_INSTANCES, DEFAULT_MAX_INSTANCES),
+        Path.of(EnvValues.text(env, EnvVars.MODEL_CACHE_DIR).orElse("/tmp/modelfn-models")),
+        EnvValues.positiveInt(env, EnvVars.INTRA_OP_THREADS, 1),
         logLevel(env),
-        opt(env, EnvVars.METRICS_NAMESPACE).orElse("modelfn"),
-        bool(env, EnvVars.METRICS_ENABLED, true));
-  }
-
-  private static Optional<String> opt(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        EnvValues.text(env, EnvVars.METRICS_NAMESPACE).orElse("modelfn"),
+        EnvValues.bool(env, EnvVars.METRICS_ENABLED, true));
   }
 
   private static PredictorKind predictor(Map<String, String> env) {
-    String v = opt(env, EnvVars.PREDICTOR).orElse("onnx");
+    String v = EnvValues.text(env, EnvVars.PREDICTOR).orElse("onnx");
     try {
       return PredictorKind.valueOf(v.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -84,37 +79,8 @@ public record ModelfnConfig(
     }
   }
 
-  private static int positiveInt(Map<String, String> env, String name, int dflt) {
-    Optional<String> v = opt(env, name);
-    if (v.isEmpty()) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v.get());
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected a positive integer; found '" + v.get() + "'");
-  }
-
-  private static boolean bool(Map<String, String> env, String name, boolean dflt) {
-    Optional<String> v = opt(env, name);
-    if (v.isEmpty()) {
-      return dflt;
-    }
-    return switch (v.get().toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default ->
-          throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected true or false; found '" + v.get() + "'");
-    };
-  }
-
   private static String logLevel(Map<String, String> env) {
-    String v = opt(env, EnvVars.LOG_LEVEL).orElse("INFO").toUpperCase(Locale.ROOT);
+    String v = EnvValues.text(env, EnvVars.LOG_LEVEL).orElse("INFO").toUpperCase(Locale.ROOT);
     if (!List.of("DEBUG", "INFO", "WARN", "ERROR").contains(v)) {
       throw new ModelfnException(Problem.CONFIGURATION_ERROR, 
           EnvVars.LOG_LEVEL + ": expected DEBUG, INFO, WARN or ERROR; found '" + v + "'");

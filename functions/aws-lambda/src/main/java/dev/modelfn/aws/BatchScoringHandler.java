@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.codec.Json;
+import dev.modelfn.config.EnvValues;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.batch.InputFormat;
 import dev.modelfn.core.batch.ScoreObjectFunction;
+import dev.modelfn.core.platform.Functions;
 import dev.modelfn.model.Predictor;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
@@ -46,56 +48,7 @@ public final class BatchScoringHandler implements RequestStreamHandler {
   public BatchScoringHandler(Map<String, String> env) {
     ModelfnConfig config = ModelfnConfig.from(env);
     this.log = new JsonLogger("dev.modelfn.aws.BatchScoringHandler", config.logLevel());
-    Predictor predictor = AwsPredictors.create(config, env);
-    String queueUrl = env.get(EnvVars.BATCH_QUEUE_URL);
-    SqsClient sqs = queueUrl == null || queueUrl.isBlank() ? null : AwsPredictors.sqsClient(env);
-    this.function = new ScoreObjectFunction(predictor, new S3BlobStore(AwsPredictors.s3Client(env)), body -> {
-      if (sqs == null) {
-        throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.BATCH_QUEUE_URL + " is not set: a run that needs more than one"
-            + " invocation hands over to a continuation on that queue");
-      }
-      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
-    }, settings(env), log);
-  }
-
-  /** Batch settings from the environment, each checked. */
-  static ScoreObjectFunction.Settings settings(Map<String, String> env) {
-    ScoreObjectFunction.Settings d = ScoreObjectFunction.Settings.defaults();
-    String prefix = env.getOrDefault(EnvVars.INPUT_PREFIX, d.inputPrefix());
-    if (prefix.isBlank() || !prefix.endsWith("/")) {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.INPUT_PREFIX + ": expected a key prefix ending in '/', found '"
-          + prefix + "'");
-    }
-    int rows = positive(env, EnvVars.BATCH_ROWS, d.batchRows());
-    int partMib = positive(env, EnvVars.BATCH_PART_MIB, d.partBytes() / (1024 * 1024));
-    if (partMib < 5) {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.BATCH_PART_MIB + ": S3 parts are at least 5 MiB; found " + partMib);
-    }
-    int safety = positive(env, EnvVars.BATCH_SAFETY_SECONDS, (int) d.safetyMargin().toSeconds());
-    Optional<InputFormat> out = Optional.empty();
-    String format = env.get(EnvVars.BATCH_OUTPUT_FORMAT);
-    if (format != null && !format.isBlank()) {
-      out = Optional.of(InputFormat.ofName(format).orElseThrow(() -> new ModelfnException(Problem.CONFIGURATION_ERROR, 
-          EnvVars.BATCH_OUTPUT_FORMAT + ": expected csv or jsonl, found '" + format + "'")));
-    }
-    return new ScoreObjectFunction.Settings(prefix, d.outputPrefix(), d.manifestPrefix(), d.rejectsPrefix(), rows,
-        partMib * 1024 * 1024, Duration.ofSeconds(safety), out);
-  }
-
-  private static int positive(Map<String, String> env, String name, int dflt) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v.trim());
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected a positive whole number, found '" + v + "'");
+    this.function = Functions.scoreObject(env, new AwsPlatform(env));
   }
 
   @Override

@@ -5,13 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.ApiGatewayEvents;
-import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.aws.internal.ShadowCopier;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.http.Problems;
-import dev.modelfn.core.predict.PredictFunction;
+import dev.modelfn.core.platform.Functions;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.ModelMetadata;
@@ -62,8 +61,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
       PredictHttpFunction.warmUp();
     }
     this.log = new JsonLogger("dev.modelfn.aws.PredictHttpHandler", config.logLevel());
-    this.function = new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config,
-        AsyncJobsAws.jobs(env), EmfMetrics.factory(config.metricsNamespace(), config.metricsEnabled()));
+    this.function = Functions.predictHttp(env, new AwsPlatform(env));
     this.shadow = ShadowCopier.from(env, log).orElse(null);
     ModelMetadata md = function.metadata();
     log.info("model loaded", "model", md.name(), "model_version", md.version(), "platform", md.platform(),

@@ -16,6 +16,7 @@ import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.stream.DeadLetters;
 import dev.modelfn.core.stream.PredictionSink;
+import dev.modelfn.core.platform.Functions;
 import dev.modelfn.core.stream.ScoreRecordsFunction;
 import dev.modelfn.core.stream.SourceRecord;
 import dev.modelfn.errors.InvalidInputException;
@@ -52,34 +53,7 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
   public StreamInferenceHandler(Map<String, String> env) {
     ModelfnConfig config = ModelfnConfig.from(env);
     this.log = new JsonLogger("dev.modelfn.aws.StreamInferenceHandler", config.logLevel());
-    Predictor predictor = AwsPredictors.create(config, env);
-    ModelMetadata md = predictor.metadata();
-    String poison = env.get(EnvVars.POISON_QUEUE_URL);
-    if (poison == null || poison.isBlank()) {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.POISON_QUEUE_URL + " is not set: poison records need a dead-letter"
-          + " queue, or they would block their shard");
-    }
-    var sqs = AwsPredictors.sqsClient(env);
-    DeadLetters letters = StreamSinks.deadLetterQueue(sqs, poison);
-    PredictionSink sink;
-    if (present(env, EnvVars.SINK_QUEUE_URL)) {
-      sink = StreamSinks.queue(sqs, env.get(EnvVars.SINK_QUEUE_URL));
-    } else if (present(env, EnvVars.SINK_STREAM)) {
-      sink = StreamSinks.stream(AwsPredictors.kinesisClient(env), env.get(EnvVars.SINK_STREAM));
-    } else if (present(env, EnvVars.SINK_BUCKET)) {
-      sink = StreamSinks.bucket(AwsPredictors.s3Client(env), env.get(EnvVars.SINK_BUCKET),
-          env.getOrDefault(EnvVars.SINK_PREFIX, "stream-predictions/"));
-    } else {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, "no sink: set " + EnvVars.SINK_QUEUE_URL + ", " + EnvVars.SINK_STREAM + " or "
-          + EnvVars.SINK_BUCKET);
-    }
-    this.function = new ScoreRecordsFunction(predictor, sink, letters, new EmfMetrics(config.metricsNamespace(),
-        config.metricsEnabled(), dev.modelfn.telemetry.Metrics.modelDimensions(md.name(), md.version())));
-  }
-
-  private static boolean present(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v != null && !v.isBlank();
+    this.function = Functions.scoreRecords(env, new AwsPlatform(env));
   }
 
   @Override

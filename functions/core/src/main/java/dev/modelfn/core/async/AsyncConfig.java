@@ -2,6 +2,7 @@ package dev.modelfn.core.async;
 
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
+import dev.modelfn.config.EnvValues;
 import dev.modelfn.config.EnvVars;
 import java.time.Duration;
 import java.util.Map;
@@ -19,33 +20,33 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
 
   /** The settings, or empty when the bucket or the queue is not set (async is then off). */
   public static Optional<AsyncConfig> from(Map<String, String> env) {
-    Optional<String> bucket = opt(env, EnvVars.DATA_BUCKET);
-    Optional<String> queue = opt(env, EnvVars.JOBS_QUEUE_URL);
+    Optional<String> bucket = EnvValues.text(env, EnvVars.DATA_BUCKET);
+    Optional<String> queue = EnvValues.text(env, EnvVars.JOBS_QUEUE_URL);
     if (bucket.isEmpty() || queue.isEmpty()) {
       return Optional.empty();
     }
-    int backoff = integer(env, EnvVars.CALLBACK_BACKOFF_SECONDS, 10, 0, 900);
-    int cap = integer(env, EnvVars.CALLBACK_BACKOFF_MAX_SECONDS, 900, 1, 900);
+    int backoff = EnvValues.integer(env, EnvVars.CALLBACK_BACKOFF_SECONDS, 10, 0, 900);
+    int cap = EnvValues.integer(env, EnvVars.CALLBACK_BACKOFF_MAX_SECONDS, 900, 1, 900);
     AsyncJobWorker.Settings delivery = new AsyncJobWorker.Settings(
-        integer(env, EnvVars.CALLBACK_MAX_ATTEMPTS, 8, 1, 100), Duration.ofSeconds(backoff), Duration.ofSeconds(cap),
+        EnvValues.integer(env, EnvVars.CALLBACK_MAX_ATTEMPTS, 8, 1, 100), Duration.ofSeconds(backoff), Duration.ofSeconds(cap),
         1024 * 1024);
-    String allow = opt(env, EnvVars.CALLBACK_ALLOW_CIDRS).orElse("");
+    String allow = EnvValues.text(env, EnvVars.CALLBACK_ALLOW_CIDRS).orElse("");
     try {
       new CallbackPolicy(allow, h -> new java.net.InetAddress[0]);
     } catch (IllegalArgumentException e) {
       throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_ALLOW_CIDRS + ": " + e.getMessage());
     }
-    return Optional.of(new AsyncConfig(bucket.get(), queue.get(), opt(env, EnvVars.CALLBACK_DLQ_URL),
-        opt(env, EnvVars.JOBS_PREFIX).orElse("jobs/"),
-        integer(env, EnvVars.ASYNC_INLINE_BYTES, AsyncJobs.DEFAULT_INLINE_BYTES, 0, 190 * 1024), allow, delivery,
-        Duration.ofSeconds(integer(env, EnvVars.CALLBACK_TIMEOUT_SECONDS, 10, 1, 120))));
+    return Optional.of(new AsyncConfig(bucket.get(), queue.get(), EnvValues.text(env, EnvVars.CALLBACK_DLQ_URL),
+        EnvValues.text(env, EnvVars.JOBS_PREFIX).orElse("jobs/"),
+        EnvValues.integer(env, EnvVars.ASYNC_INLINE_BYTES, AsyncJobs.DEFAULT_INLINE_BYTES, 0, 190 * 1024), allow, delivery,
+        Duration.ofSeconds(EnvValues.integer(env, EnvVars.CALLBACK_TIMEOUT_SECONDS, 10, 1, 120))));
   }
 
   /** How the worker polls a remote asynchronous endpoint, from the environment. */
   public static AsyncEndpoint.Polling polling(Map<String, String> env) {
-    int first = integer(env, EnvVars.ASYNC_POLL_SECONDS, 5, 1, 900);
-    int cap = integer(env, EnvVars.ASYNC_POLL_MAX_SECONDS, 60, 1, 900);
-    int wait = integer(env, EnvVars.ASYNC_MAX_WAIT_SECONDS, 3600, 1, 7 * 24 * 3600);
+    int first = EnvValues.integer(env, EnvVars.ASYNC_POLL_SECONDS, 5, 1, 900);
+    int cap = EnvValues.integer(env, EnvVars.ASYNC_POLL_MAX_SECONDS, 60, 1, 900);
+    int wait = EnvValues.integer(env, EnvVars.ASYNC_MAX_WAIT_SECONDS, 3600, 1, 7 * 24 * 3600);
     if (cap < first || wait < first) {
       throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.ASYNC_POLL_MAX_SECONDS + " and " + EnvVars.ASYNC_MAX_WAIT_SECONDS
           + " must be at least " + EnvVars.ASYNC_POLL_SECONDS + " (" + first + ")");
@@ -54,25 +55,5 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
         java.time.Duration.ofSeconds(wait));
   }
 
-  private static Optional<String> opt(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-  }
 
-  private static int integer(Map<String, String> env, String name, int dflt, int min, int max) {
-    Optional<String> v = opt(env, name);
-    if (v.isEmpty()) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v.get());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ModelfnException(Problem.CONFIGURATION_ERROR, name + ": expected an integer from " + min + " to " + max + "; found '" + v.get()
-        + "'");
-  }
 }

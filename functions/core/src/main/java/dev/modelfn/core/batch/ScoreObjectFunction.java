@@ -4,6 +4,11 @@ import dev.modelfn.core.storage.BlobStore;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelfn.config.EnvValues;
+import dev.modelfn.config.EnvVars;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
+import java.util.Map;
 import dev.modelfn.codec.CsvCodec;
 import dev.modelfn.codec.Json;
 import dev.modelfn.codec.Predictions;
@@ -54,6 +59,30 @@ public final class ScoreObjectFunction {
     public static Settings defaults() {
       return new Settings("incoming/", "predictions/", "manifests/", "rejects/", 512, 8 * 1024 * 1024,
           Duration.ofSeconds(30), Optional.empty());
+    }
+
+    /** The settings from the environment ({@code MODELFN_INPUT_PREFIX}, {@code MODELFN_BATCH_*}), each checked. */
+    public static Settings from(Map<String, String> env) {
+      Settings d = defaults();
+      String prefix = env.getOrDefault(EnvVars.INPUT_PREFIX, d.inputPrefix());
+      if (prefix.isBlank() || !prefix.endsWith("/")) {
+        throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.INPUT_PREFIX + ": expected a key prefix ending in '/', found '"
+            + prefix + "'");
+      }
+      int rows = EnvValues.positiveInt(env, EnvVars.BATCH_ROWS, d.batchRows());
+      int partMib = EnvValues.positiveInt(env, EnvVars.BATCH_PART_MIB, d.partBytes() / (1024 * 1024));
+      if (partMib < 5) {
+        throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.BATCH_PART_MIB + ": S3 parts are at least 5 MiB; found " + partMib);
+      }
+      int safety = EnvValues.positiveInt(env, EnvVars.BATCH_SAFETY_SECONDS, (int) d.safetyMargin().toSeconds());
+      Optional<InputFormat> out = Optional.empty();
+      String format = env.get(EnvVars.BATCH_OUTPUT_FORMAT);
+      if (format != null && !format.isBlank()) {
+        out = Optional.of(InputFormat.ofName(format).orElseThrow(() -> new ModelfnException(Problem.CONFIGURATION_ERROR, 
+            EnvVars.BATCH_OUTPUT_FORMAT + ": expected csv or jsonl, found '" + format + "'")));
+      }
+      return new Settings(prefix, d.outputPrefix(), d.manifestPrefix(), d.rejectsPrefix(), rows,
+          partMib * 1024 * 1024, Duration.ofSeconds(safety), out);
     }
   }
 

@@ -128,6 +128,10 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       if (e.status() >= 500 && e.retryable()) {
         log.warn("request deferred", "request_id", req.requestId(), "route", routeName(match), "status", e.status(),
             "problem", e.problemType(), "detail", e.getMessage());
+      } else if (e.status() >= 500 && e.getCause() == null) {
+        // the message says all there is (a function not configured for the route): no stack trace
+        log.warn("request failed", "request_id", req.requestId(), "route", routeName(match), "status", e.status(),
+            "problem", e.problemType(), "detail", e.getMessage());
       } else if (e.status() >= 500) {
         log.error("request failed", e, "request_id", req.requestId(), "route", routeName(match), "status", e.status());
       } else {
