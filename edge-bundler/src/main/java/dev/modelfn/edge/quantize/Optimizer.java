@@ -18,12 +18,25 @@ public final class Optimizer {
 
   private Optimizer() {}
 
-  public static void optimize(Path in, Path out) throws OrtException {
+  public static void optimize(Path in, Path out) throws OrtException, java.io.IOException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
       o.setOptimizedModelFilePath(out.toString());
       env.createSession(in.toString(), o).close();
+    }
+    dropUnusedOpsets(out);
+  }
+
+  /** ORT writes an import for every domain it knows; keep those the nodes use (and the default). */
+  static void dropUnusedOpsets(Path model) throws java.io.IOException {
+    ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(model));
+    java.util.Set<String> used = new java.util.HashSet<>(java.util.List.of("", "ai.onnx"));
+    m.getGraph().getNodeList().forEach(n -> used.add(n.getDomain()));
+    java.util.List<ai.onnx.proto.OnnxMl.OperatorSetIdProto> keep = m.getOpsetImportList().stream()
+        .filter(o -> used.contains(o.getDomain())).toList();
+    if (keep.size() != m.getOpsetImportCount()) {
+      java.nio.file.Files.write(model, m.toBuilder().clearOpsetImport().addAllOpsetImport(keep).build().toByteArray());
     }
   }
 }
