@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
         "Lambda deployment package under the AWS Lambda Java runtime client in its",
         "own JVM. The local cloud: S3, SQS and Kinesis servers behind one AWS",
         "endpoint (--edge-port), the resources, functions and triggers of",
-        "local-dev/cloud.json, and the Lambda API. Ctrl-C or SIGTERM stops it all.",
+        "local-dev/cloud.json, and the Lambda API. Ctrl-C (SIGINT) or SIGTERM stops",
+        "it all.",
         ""})
 public final class LocalDev implements Callable<Integer> {
   static final String PREDICT_HANDLER = "dev.modelfn.aws.PredictHttpHandler::handleRequest";
@@ -45,7 +46,8 @@ public final class LocalDev implements Callable<Integer> {
   int port;
 
   @Option(names = "--model", paramLabel = "PATH",
-      description = "ONNX model file to serve (default: the example fraud model inside the deployment package)")
+      description = "ONNX model file that every function serves: predict, batch, stream and async"
+          + " (default: the example fraud model inside the deployment package)")
   Path model;
 
   @Option(names = "--name", paramLabel = "NAME",
@@ -57,7 +59,7 @@ public final class LocalDev implements Callable<Integer> {
   String modelVersion;
 
   @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE",
-      description = "extra environment variable for the function (repeatable), e.g. -e MODELFN_LOG_LEVEL=DEBUG")
+      description = "extra environment variable for every function (repeatable), e.g. -e MODELFN_LOG_LEVEL=DEBUG")
   Map<String, String> env = new LinkedHashMap<>();
 
   @Option(names = "--memory", defaultValue = "2048", description = "function memory in MB (default: ${DEFAULT-VALUE})")
@@ -147,6 +149,14 @@ public final class LocalDev implements Callable<Integer> {
     if (modelVersion != null) {
       functionEnv.put("MODELFN_MODEL_VERSION", modelVersion);
     }
+    // What the functions of cloud.json get over their own environment: the model chosen here
+    // (else async jobs accepted for it would fail in the worker, and batch and stream would score
+    // another model), and the user's -e.
+    Map<String, String> cloudFunctionEnv = new LinkedHashMap<>();
+    if (model != null || name != null || modelVersion != null) {
+      cloudFunctionEnv.putAll(functionEnv);
+    }
+    cloudFunctionEnv.putAll(env);
     functionEnv.put("MODELFN_METRICS_ENABLED", "false");
     functionEnv.putAll(env);
     FunctionSpec spec;
@@ -196,7 +206,7 @@ public final class LocalDev implements Callable<Integer> {
       Path cache = home.resolve("local-dev/.cache");
       cloud = new LocalCloud(new LocalCloud.Options(host, edgePort, home, cache, cache.resolve("run"),
           persist ? home.resolve("local-dev/.data") : null, javaExe, new java.util.LinkedHashSet<>(services),
-          line -> out.println("[cloud] " + line)), cfg);
+          line -> out.println("[cloud] " + line)), cfg, cloudFunctionEnv);
       LocalCloud starting = cloud;
       Thread early = new Thread(starting::close, "local-dev-early-shutdown");
       Runtime.getRuntime().addShutdownHook(early);
@@ -278,9 +288,6 @@ public final class LocalDev implements Callable<Integer> {
       out.printf("  %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
     }
     if (cloud != null) {
-      for (LocalCloud.Status st : cloud.status()) {
-        out.printf("  %-10s %-44s %s%n", st.service(), st.endpoint(), st.detail());
-      }
       out.printf("%nlocal cloud started in %.1f s (servers in parallel, resources created); logs in %s%n",
           cloud.startDuration().toMillis() / 1000.0, home.resolve("local-dev/.cache/run/logs"));
     }
@@ -290,6 +297,10 @@ public final class LocalDev implements Callable<Integer> {
     if (model == null) {
       out.printf("  curl -s -X POST %s/invocations -H 'content-type: text/csv' --data-binary @events/batch/fraud-sample.csv%n",
           base);
+      if (cloud != null && services.contains("s3") && services.contains("sqs")) {
+        out.printf("  curl -s -X POST %s/v2/models/%s/infer-async -H 'content-type: application/json'"
+            + " -d @events/async/request.json%n", base, modelName);
+      }
     } else {
       out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '{\"inputs\":[...]}'%n",
           base, modelName);
@@ -297,12 +308,47 @@ public final class LocalDev implements Callable<Integer> {
     if (cloud != null) {
       out.printf("  aws --endpoint-url %s s3 ls        # credentials: any, e.g. AWS_ACCESS_KEY_ID=test"
           + " AWS_SECRET_ACCESS_KEY=test%n", cloud.endpoint());
-      out.printf("  aws --endpoint-url %s lambda invoke --function-name %s --payload fileb://events/http/api-v2/"
-          + "model-metadata.json out.json%n", cloud.endpoint(), spec.name());
+      out.printf("  aws --endpoint-url %s lambda invoke --function-name %s --cli-binary-format raw-in-base64-out"
+          + " --payload %s /tmp/modelfn-out.json%n", cloud.endpoint(), spec.name(), modelName.equals("fraud")
+              ? "fileb://events/http/api-v2/model-metadata.json" : "'" + metadataEvent(modelName) + "'");
     }
-    out.println("Press Ctrl-C to stop.");
+    long pid = ProcessHandle.current().pid();
+    if (sigintIgnored()) {
+      out.printf("Ctrl-C cannot stop this process: it was started with SIGINT ignored (a background job). Stop it"
+          + " with: kill %d%n", pid);
+    } else {
+      out.printf("Press Ctrl-C to stop (or: kill %d).%n", pid);
+    }
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** A minimal HTTP API (payload 2.0) event asking for the model's metadata, as one line of JSON. */
+  static String metadataEvent(String modelName) {
+    String path = "/v2/models/" + modelName;
+    return "{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":\"" + path + "\",\"rawQueryString\":\"\","
+        + "\"headers\":{\"accept\":\"application/json\"},\"requestContext\":{\"requestId\":\"cli\",\"stage\":"
+        + "\"$default\",\"http\":{\"method\":\"GET\",\"path\":\"" + path + "\",\"sourceIp\":\"127.0.0.1\"}},"
+        + "\"isBase64Encoded\":false}";
+  }
+
+  /**
+   * Whether this process ignores SIGINT, as a job started in the background by a non-interactive
+   * shell does: the JVM then leaves it ignored, and Ctrl-C does nothing. {@code local-dev/up}
+   * restores the default where {@code env --default-signal} exists (GNU coreutils); this tells
+   * the user where it does not. Read from {@code /proc} (Linux); elsewhere: false.
+   */
+  static boolean sigintIgnored() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0x2L) != 0;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux
+    }
+    return false;
   }
 }

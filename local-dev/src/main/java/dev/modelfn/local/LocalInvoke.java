@@ -1,6 +1,7 @@
 package dev.modelfn.local;
 
 import dev.modelfn.local.cloud.CloudConfig;
+import dev.modelfn.local.cloud.LocalCloud;
 import dev.modelfn.local.lambda.FunctionInitException;
 import dev.modelfn.local.lambda.FunctionSpec;
 import dev.modelfn.local.lambda.InvocationResult;
@@ -27,8 +28,10 @@ import picocli.CommandLine.Parameters;
         "(its logs go to stderr). The function runs as on Lambda: from its",
         "deployment package, in its own JVM under the Lambda Java runtime client,",
         "with AWS_ENDPOINT_URL pointing at the local cloud (start it with",
-        "local-dev/up). Exit status: 0 when the function answered, 1 when it",
-        "failed, 2 for bad arguments, 3 when it could not start.",
+        "local-dev/up) and the queue URLs, bucket and stream names of --config in",
+        "its environment, as local-dev/up gives them. Exit status: 0 when the",
+        "function answered, 1 when it failed, 2 for bad arguments, 3 when it",
+        "could not start.",
         ""})
 public final class LocalInvoke implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FUNCTION",
@@ -42,10 +45,11 @@ public final class LocalInvoke implements Callable<Integer> {
   @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "extra environment variable (repeatable)")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(names = "--model", paramLabel = "PATH", description = "for modelfn-predict: the ONNX model to serve")
+  @Option(names = "--model", paramLabel = "PATH",
+      description = "the ONNX model the function serves (any function; as local-dev/up --model)")
   Path model;
 
-  @Option(names = "--name", paramLabel = "NAME", description = "for modelfn-predict: the model's name")
+  @Option(names = "--name", paramLabel = "NAME", description = "the model's name (default: the file name of --model)")
   String name;
 
   @Option(names = "--config", paramLabel = "FILE", description = "declared functions (default: local-dev/cloud.json)")
@@ -74,30 +78,41 @@ public final class LocalInvoke implements Callable<Integer> {
       err.println("local-dev/invoke: --event " + event + ": cannot read it (" + e.getMessage() + ")");
       return 2;
     }
-    Map<String, String> fenv = new LinkedHashMap<>(Map.of("AWS_ENDPOINT_URL", endpoint, "AWS_REGION",
+    // The environment local-dev/up gives the same function: the local cloud's endpoint, region and
+    // credentials, every resource of the config under its env name (queue URLs, bucket and stream
+    // names), the function's own environment, the model of --model/--name, then -e.
+    String edge = endpoint.replaceAll("/+$", "");
+    java.util.function.Function<String, String> queueUrls = q -> edge + "/" + LocalAccount.ID + "/" + q;
+    Map<String, String> fenv = new LinkedHashMap<>(Map.of("AWS_ENDPOINT_URL", edge, "AWS_REGION",
         LocalAccount.REGION, "AWS_DEFAULT_REGION", LocalAccount.REGION, "AWS_ACCESS_KEY_ID",
         LocalAccount.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", LocalAccount.SECRET_ACCESS_KEY));
+    Map<String, String> modelEnv = new LinkedHashMap<>();
+    if (model != null) {
+      Path m = model.toAbsolutePath().normalize();
+      if (!Files.isRegularFile(m)) {
+        err.println("local-dev/invoke: --model " + model + ": no such file; expected an .onnx model file");
+        return 2;
+      }
+      modelEnv.put("MODELFN_MODEL_URI", m.toUri().toString());
+      modelEnv.put("MODELFN_MODEL_NAME", name != null ? name : m.getFileName().toString().replaceFirst("\\.onnx$", ""));
+    } else if (name != null) {
+      modelEnv.put("MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx");
+      modelEnv.put("MODELFN_MODEL_NAME", name);
+    }
     FunctionSpec spec;
     try {
+      CloudConfig cfg = CloudConfig.read(config != null ? config : home.resolve("local-dev/cloud.json"));
+      fenv.putAll(LocalCloud.resourceEnvironment(cfg, queueUrls));
       if (function.equals("modelfn-predict")) {
-        if (model != null) {
-          Path m = model.toAbsolutePath().normalize();
-          if (!Files.isRegularFile(m)) {
-            err.println("local-dev/invoke: --model " + model + ": no such file; expected an .onnx model file");
-            return 2;
-          }
-          fenv.put("MODELFN_MODEL_URI", m.toUri().toString());
-          fenv.put("MODELFN_MODEL_NAME", name != null ? name : m.getFileName().toString().replaceFirst("\\.onnx$", ""));
-        } else {
-          fenv.put("MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx");
-          fenv.put("MODELFN_MODEL_NAME", name != null ? name : "fraud");
-        }
+        fenv.put("MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx");
+        fenv.put("MODELFN_MODEL_NAME", "fraud");
+        fenv.putAll(modelEnv);
         fenv.put("MODELFN_METRICS_ENABLED", "false");
+        fenv.put("MODELFN_CALLBACK_ALLOW_CIDRS", "127.0.0.0/8,::1/128");
         fenv.putAll(env);
         spec = new FunctionSpec(function, LocalDev.PREDICT_HANDLER, target.resolve("functions/modelfn-aws-lambda.zip"),
             fenv, 2048, Duration.ofSeconds(30), List.of());
       } else {
-        CloudConfig cfg = CloudConfig.read(config != null ? config : home.resolve("local-dev/cloud.json"));
         CloudConfig.Function f = cfg.functions().stream().filter(x -> x.name().equals(function)).findFirst()
             .orElse(null);
         if (f == null) {
@@ -105,7 +120,8 @@ public final class LocalInvoke implements Callable<Integer> {
               + cfg.functions().stream().map(CloudConfig.Function::name).toList() + " from the config");
           return 2;
         }
-        fenv.putAll(f.environment());
+        fenv.putAll(CloudConfig.resolve(f.environment(), queueUrls));
+        fenv.putAll(modelEnv);
         fenv.putAll(env);
         spec = new FunctionSpec(f.name(), f.handler(), home.resolve(f.code()), fenv,
             f.memoryMb() == null ? 1024 : f.memoryMb(), Duration.ofSeconds(f.timeoutSeconds() == null ? 30

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelfn.local.lambda.LocalAccount;
 import dev.modelfn.testing.Fixtures;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,12 +32,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code local-dev/up} as a user runs it: the script starts, prints {@code ready}, answers every
  * HTTP API event fixture that a client can send over HTTP exactly as the handler's expected
- * response says, serves a model given with {@code --model/--name}, and stops on Ctrl-C with no
- * process left behind.
+ * response says, serves a model given with {@code --model/--name} from every function, and stops on
+ * Ctrl-C (also when started with SIGINT ignored) with no process left behind.
  */
 class LocalDevUpIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -54,9 +62,21 @@ class LocalDevUpIT {
   /** A running {@code local-dev/up}. */
   record Up(Process process, int port, int edgePort, List<String> output) implements AutoCloseable {
     static Up start(String... args) throws Exception {
+      return start(false, args);
+    }
+
+    /**
+     * @param sigintIgnored start it as a non-interactive shell starts a background job (a script's
+     *     {@code local-dev/up &}, some CI runners, a build launched so): with SIGINT ignored
+     */
+    static Up start(boolean sigintIgnored, String... args) throws Exception {
       int port = freePort();
       int edgePort = freePort();
-      List<String> cmd = new ArrayList<>(List.of(HOME.resolve("local-dev/up").toString(), "--port",
+      List<String> cmd = new ArrayList<>();
+      if (sigintIgnored) {
+        cmd.addAll(List.of("bash", "-c", "trap '' INT; exec \"$@\"", "bash"));
+      }
+      cmd.addAll(List.of(HOME.resolve("local-dev/up").toString(), "--port",
           Integer.toString(port), "--edge-port", Integer.toString(edgePort)));
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -173,12 +193,72 @@ class LocalDevUpIT {
     assertThat(MAPPER.readTree(r.body()).at("/detail").asText()).contains("8");
   }
 
+  /**
+   * {@code --model/--name}: the model endpoint and every function of the local cloud serve that
+   * model (async jobs, batch objects, stream records); with {@code --services s3,sqs} the stream
+   * of cloud.json and its trigger are left out with a note, and the records queue still feeds
+   * the stream function.
+   */
   @Test
-  void servesAModelFileUnderTheGivenNameOnTheCustomRuntimeAndMatchesTheGoldenPredictions(@TempDir Path dir) throws Exception {
+  void servesAModelFileUnderTheGivenNameEverywhereOnTheCustomRuntimeAndMatchesTheGoldenPredictions(@TempDir Path dir)
+      throws Exception {
     Path model = dir.resolve("scoring.onnx");
     Files.copy(Fixtures.path("models/fraud/fraud.onnx"), model);
     Files.copy(Fixtures.path("models/fraud/fraud.features.json"), dir.resolve("scoring.features.json"));
-    try (Up own = Up.start("--quiet", "--model", model.toString(), "--name", "risk", "--runtime", "custom")) {
+    try (Up own = Up.start("--quiet", "--model", model.toString(), "--name", "risk", "--runtime", "custom",
+        "--services", "s3,sqs")) {
+      String output = String.join("\n", own.output());
+      assertThat(output).as("a one-line note, no stack trace").doesNotContain("Exception")
+          .contains("kinesis is not started (--services s3,sqs): skipped stream modelfn-input-stream"
+              + " (MODELFN_INPUT_STREAM), trigger stream modelfn-input-stream -> modelfn-stream");
+      assertThat(output).as("the ready line's examples").contains("/v2/models/risk").doesNotContain("/v2/models/fraud");
+
+      URI edge = URI.create("http://127.0.0.1:" + own.edgePort());
+      var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalAccount.ACCESS_KEY_ID,
+          LocalAccount.SECRET_ACCESS_KEY));
+      try (S3Client s3 = S3Client.builder().endpointOverride(edge).region(Region.of(LocalAccount.REGION))
+              .credentialsProvider(credentials).forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+              .build();
+          SqsClient sqs = SqsClient.builder().endpointOverride(edge).region(Region.of(LocalAccount.REGION))
+              .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build()) {
+        // async: accepted by the endpoint, run by the worker
+        HttpResponse<byte[]> submitted = own.send(HttpRequest.newBuilder()
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("async/request.json")))
+            .header("content-type", "application/json"), "/v2/models/risk/infer-async");
+        assertThat(submitted.statusCode()).as(new String(submitted.body(), StandardCharsets.UTF_8)).isEqualTo(202);
+        String job = MAPPER.readTree(submitted.body()).get("id").asText();
+        // batch: an object under incoming/
+        s3.putObject(p -> p.bucket("modelfn-data").key("incoming/risk.csv"),
+            RequestBody.fromFile(Fixtures.path("batch/fraud-sample.csv")));
+        // stream: a record on the records queue
+        String record = new String(Base64.getDecoder().decode(MAPPER.readTree(Fixtures.bytes(
+            "stream/kinesis-records.json")).at("/Records/0/kinesis/data").asText()), StandardCharsets.UTF_8);
+        String queues = edge + "/" + LocalAccount.ID + "/";
+        sqs.sendMessage(m -> m.queueUrl(queues + "modelfn-records").messageBody(record));
+
+        JsonNode status = await("the async job", () -> {
+          JsonNode st = MAPPER.readTree(own.send(HttpRequest.newBuilder().GET(), "/v2/jobs/" + job).body());
+          return st.path("status").asText().matches("succeeded|failed") ? st : null;
+        });
+        assertThat(status.path("status").asText()).as(status.toString()).isEqualTo("succeeded");
+        JsonNode manifest = await("the batch manifest", () -> {
+          try {
+            JsonNode m = MAPPER.readTree(s3.getObjectAsBytes(g -> g.bucket("modelfn-data")
+                .key("manifests/risk.csv.json")).asByteArray());
+            return m.path("status").asText().equals("running") ? null : m;
+          } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return null;
+          }
+        });
+        assertThat(manifest.path("status").asText()).as(manifest.toString()).isEqualTo("completed");
+        assertThat(manifest.at("/model/name").asText()).isEqualTo("risk");
+        JsonNode prediction = await("the stream's prediction", () -> {
+          var got = sqs.receiveMessage(r -> r.queueUrl(queues + "modelfn-predictions").waitTimeSeconds(1)).messages();
+          return got.isEmpty() ? null : MAPPER.readTree(got.get(0).body());
+        });
+        assertThat(prediction.path("model_name").asText()).as(prediction.toString()).isEqualTo("risk");
+      }
+
       assertThat(own.send(HttpRequest.newBuilder().GET(), "/v2/models/risk").statusCode()).isEqualTo(200);
       assertThat(own.send(HttpRequest.newBuilder().GET(), "/v2/models/fraud").statusCode()).isEqualTo(404);
       HttpResponse<byte[]> r = own.send(HttpRequest.newBuilder()
@@ -200,6 +280,35 @@ class LocalDevUpIT {
         assertThat(s.isBound()).as("port freed").isTrue();
       }
     }
+  }
+
+  @Test
+  void stopsOnCtrlCWhenStartedWithSigintIgnored() throws Exception {
+    try (Up background = Up.start(true, "--quiet", "--no-cloud")) {
+      List<ProcessHandle> children = background.process().descendants().toList();
+      assertThat(children).as("the function runs in its own JVM").isNotEmpty();
+      assertThat(background.interrupt()).as("the JVM's exit status after SIGINT (128 + 2)").isEqualTo(130);
+      assertThat(children).noneMatch(ProcessHandle::isAlive);
+    }
+  }
+
+  @Test
+  void saysWhatToDoWhenNodeIsMissingForKinesis(@TempDir Path bin) throws Exception {
+    // a PATH with what the script needs, and no node or npm
+    for (String tool : List.of("bash", "env", "dirname", "basename")) {
+      Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
+    }
+    ProcessBuilder pb = new ProcessBuilder(HOME.resolve("local-dev/up").toString(), "--port",
+        Integer.toString(freePort()), "--edge-port", Integer.toString(freePort())).redirectErrorStream(true);
+    pb.environment().put("MODELFN_SKIP_BUILD", "1");
+    pb.environment().put("PATH", bin.toString());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(3);
+    assertThat(out).contains("no 'node' on the PATH").contains("install Node.js 20 with npm")
+        .contains("local-dev/up --services s3,sqs").doesNotContain("Cannot run program");
   }
 
   @Test
@@ -232,6 +341,8 @@ class LocalDevUpIT {
     assertThat(table).contains("edge").contains("http://127.0.0.1:" + up.edgePort())
         .contains("bucket modelfn-data").contains("queue modelfn-batch-objects")
         .contains("stream modelfn-input-stream").contains("local cloud started in");
+    assertThat(up.output().stream().filter(l -> l.contains("queue modelfn-jobs (dead letters"))).as("the status table,"
+        + " printed once").hasSize(1);
     String event = new String(Fixtures.bytes("http/api-v2/model-metadata.json"), StandardCharsets.UTF_8);
     HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + up.edgePort()
             + "/2015-03-31/functions/modelfn-predict/invocations"))
@@ -255,6 +366,23 @@ class LocalDevUpIT {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(out).contains("--model /nonexistent/m.onnx: no such file");
+  }
+
+  interface Probe {
+    JsonNode get() throws Exception;
+  }
+
+  /** Polls until the probe answers (two minutes at most: functions start cold on a busy machine). */
+  private static JsonNode await(String what, Probe probe) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      JsonNode got = probe.get();
+      if (got != null) {
+        return got;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(what + ": nothing after 120 s");
   }
 
   private static int freePort() throws IOException {

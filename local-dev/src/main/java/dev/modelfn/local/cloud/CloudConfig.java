@@ -84,6 +84,33 @@ public record CloudConfig(List<Bucket> buckets, List<Queue> queues, List<Stream>
     return out;
   }
 
+  /**
+   * What of this description the given servers can host: buckets need {@code s3}, queues and the
+   * notifications and triggers that use them {@code sqs}, streams and their triggers
+   * {@code kinesis}; a function's {@code environment} entry that names a queue goes with the
+   * queues. Functions always stay (they run on the local Lambda).
+   */
+  public CloudConfig onlyFor(Set<String> services) {
+    boolean s3 = services.contains("s3");
+    boolean sqs = services.contains("sqs");
+    boolean kinesis = services.contains("kinesis");
+    List<Bucket> bs = !s3 ? List.of() : buckets.stream().map(b -> new Bucket(b.name(), b.env(),
+        b.notifications().stream().filter(n -> sqs || n.queue() == null).toList())).toList();
+    List<Function> fs = functions.stream().map(f -> {
+      Map<String, String> env = new java.util.LinkedHashMap<>(f.environment());
+      if (!sqs) {
+        env.values().removeIf(v -> QUEUE_REF.matcher(v).find());
+      }
+      return new Function(f.name(), f.handler(), f.code(), env, f.memoryMb(), f.timeoutSeconds());
+    }).toList();
+    List<Trigger> ts = triggers.stream().filter(t -> t.queue() != null ? sqs : kinesis)
+        .map(t -> sqs || t.onFailureQueue() == null ? t : new Trigger(t.function(), t.queue(), t.stream(),
+            t.batchSize(), t.maximumBatchingWindowSeconds(), t.reportBatchItemFailures(), t.startingPosition(),
+            t.maximumRetryAttempts(), t.bisectBatchOnFunctionError(), null))
+        .toList();
+    return new CloudConfig(bs, sqs ? queues : List.of(), kinesis ? streams : List.of(), fs, ts);
+  }
+
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

@@ -52,7 +52,10 @@ public final class LocalCloud implements AutoCloseable {
   public record Status(String service, String endpoint, String detail) {}
 
   private final Options options;
+  /** The description as given, and what of it the started servers host. */
+  private final CloudConfig declared;
   private final CloudConfig config;
+  private final Map<String, String> functionOverrides;
   private final Map<String, ServerProcess> servers = new LinkedHashMap<>();
   private final Map<String, Integer> backendPorts = new LinkedHashMap<>();
   private final List<Status> status = new ArrayList<>();
@@ -66,11 +69,21 @@ public final class LocalCloud implements AutoCloseable {
   private Duration startDuration = Duration.ZERO;
 
   public LocalCloud(Options options, CloudConfig config) {
+    this(options, config, Map.of());
+  }
+
+  /**
+   * @param functionOverrides env vars every declared function gets over its own {@code environment}
+   *     block: {@code local-dev/up --model/--name} (the model every function serves) and {@code -e}
+   */
+  public LocalCloud(Options options, CloudConfig config, Map<String, String> functionOverrides) {
     // servers run in the project folder: every path they get is absolute
     this.options = new Options(options.host(), options.edgePort(), abs(options.home()), abs(options.cacheDir()),
         abs(options.runDir()), options.dataDir() == null ? null : abs(options.dataDir()), options.java(),
         options.services(), options.log());
-    this.config = config;
+    this.declared = config;
+    this.config = config.onlyFor(options.services());
+    this.functionOverrides = Map.copyOf(functionOverrides);
   }
 
   /**
@@ -86,12 +99,16 @@ public final class LocalCloud implements AutoCloseable {
     String edgeUrl = "http://" + (options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host()) + ":"
         + options.edgePort();
     // Bind the edge first: a taken port is reported before anything starts.
+    if (options.services().contains("kinesis")) {
+      Servers.requireNode(System.getenv("PATH"));
+    }
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (String s : List.of("s3", "sqs", "kinesis")) {
       if (options.services().contains(s)) {
         ports.put(s, Servers.freePort());
       }
     }
+    skippedNotes().forEach(options.log());
     edge = new EdgeRouter(options.host(), options.edgePort(), ports, options.log(), this::s3Written);
     try {
       List<ServerProcess.Spec> specs = new ArrayList<>();
@@ -146,6 +163,50 @@ public final class LocalCloud implements AutoCloseable {
     startDuration = Duration.ofNanos(System.nanoTime() - t0);
     status.add(0, new Status("edge", edgeUrl, "AWS endpoint for " + String.join(", ", ports.keySet())
         + " (routes by SigV4 credential scope)"));
+  }
+
+  /**
+   * One line per server that is not started but that the description needs: what is left out
+   * (resources, notifications, triggers, environment variables) and how to get it.
+   */
+  List<String> skippedNotes() {
+    Map<String, List<String>> left = new LinkedHashMap<>();
+    for (String s : List.of("s3", "sqs", "kinesis")) {
+      left.put(s, new ArrayList<>());
+    }
+    declared.buckets().stream().filter(b -> !config.buckets().contains(b)).forEach(b -> {
+      if (config.buckets().stream().noneMatch(c -> c.name().equals(b.name()))) {
+        left.get("s3").add("bucket " + b.name() + env(b.env()));
+      } else {
+        b.notifications().stream().filter(n -> n.queue() != null).forEach(n -> left.get("sqs").add(
+            "notification " + b.name() + "/" + (n.prefix() == null ? "" : n.prefix()) + " -> queue " + n.queue()));
+      }
+    });
+    declared.queues().stream().filter(q -> !config.queues().contains(q)).forEach(q -> left.get("sqs")
+        .add("queue " + q.name() + env(q.env())));
+    declared.streams().stream().filter(st -> !config.streams().contains(st)).forEach(st -> left.get("kinesis")
+        .add("stream " + st.name() + env(st.env())));
+    declared.triggers().stream().filter(t -> config.triggers().stream().noneMatch(c -> c.function()
+        .equals(t.function()) && java.util.Objects.equals(c.queue(), t.queue())
+        && java.util.Objects.equals(c.stream(), t.stream()))).forEach(t -> left.get(t.queue() != null ? "sqs"
+            : "kinesis").add("trigger " + (t.queue() != null ? "queue " + t.queue() : "stream " + t.stream()) + " -> "
+            + t.function()));
+    List<String> notes = new ArrayList<>();
+    left.forEach((service, items) -> {
+      if (!items.isEmpty()) {
+        notes.add(service + " is not started (--services " + String.join(",", sortedServices()) + "): skipped "
+            + String.join(", ", items) + "; add " + service + " to --services to have them");
+      }
+    });
+    return notes;
+  }
+
+  private static String env(String name) {
+    return name == null ? "" : " (" + name + ")";
+  }
+
+  private List<String> sortedServices() {
+    return List.of("s3", "sqs", "kinesis").stream().filter(options.services()::contains).toList();
   }
 
   public URI endpoint() {
@@ -314,6 +375,7 @@ public final class LocalCloud implements AutoCloseable {
     Path code = options.home().resolve(f.code());
     Map<String, String> env = new LinkedHashMap<>(functionEnvironment());
     env.putAll(CloudConfig.resolve(f.environment(), this::queueUrl));
+    env.putAll(functionOverrides);
     var spec = new dev.modelfn.local.lambda.FunctionSpec(f.name(), f.handler(), code, env,
         f.memoryMb() == null ? 1024 : f.memoryMb(), Duration.ofSeconds(f.timeoutSeconds() == null ? 30
             : f.timeoutSeconds()), List.of());

@@ -17,6 +17,38 @@ final class Servers {
   /** The kinesis-mock build that LocalStack also runs, from npm. */
   static final String KINESIS_LOCAL = "kinesis-local@0.6.2";
 
+  /** What to do when Node.js is missing: the Kinesis server (kinesis-mock) runs on it. */
+  static final String WITHOUT_NODE = "install Node.js 20 with npm (https://nodejs.org/), or start without Kinesis:"
+      + " local-dev/up --services s3,sqs";
+
+  /** The executable {@code command} in a PATH list, or null. */
+  static Path onPath(String command, String path) {
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty()) {
+        Path p = Path.of(dir, command);
+        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Checks, before any server starts, that Kinesis can run.
+   *
+   * @throws ServerStartException saying what to do when {@code node} is not on the PATH
+   */
+  static void requireNode(String path) {
+    if (onPath("node", path) == null) {
+      throw new ServerStartException("the Kinesis server runs on Node.js, and there is no 'node' on the PATH: "
+          + WITHOUT_NODE);
+    }
+  }
+
   /** A free port on 127.0.0.1, for a server no user talks to directly (they use the edge). */
   static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -101,6 +133,10 @@ final class Servers {
     } catch (IOException e) {
       throw new ServerStartException("cannot read or create " + prefix + ": " + e.getMessage());
     }
+    if (onPath("npm", System.getenv("PATH")) == null) {
+      throw new ServerStartException("the Kinesis server (" + KINESIS_LOCAL + ") is installed with npm, and there is"
+          + " no 'npm' on the PATH: " + WITHOUT_NODE);
+    }
     log.accept("installing " + KINESIS_LOCAL + " (the Kinesis server) with npm into " + prefix);
     List<String> cmd = List.of("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
         "--loglevel=error", KINESIS_LOCAL);
@@ -112,7 +148,7 @@ final class Servers {
       }
     } catch (IOException e) {
       throw new ServerStartException("the Kinesis server is installed with npm, which did not run (" + e.getMessage()
-          + "); install Node.js 18+ with npm, or start without Kinesis");
+          + "): " + WITHOUT_NODE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServerStartException("interrupted while installing " + KINESIS_LOCAL);
