@@ -129,6 +129,13 @@ resource "aws_apigatewayv2_api" "this" {
   description   = "modelfn ${var.model_name}: OIP v2, v1 :predict, SageMaker contract"
   protocol_type = "HTTP"
   tags          = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.auth != "jwt" || (var.jwt_issuer != null && length(var.jwt_audiences) > 0)
+      error_message = "auth = jwt needs jwt_issuer (an https:// URL) and at least one of jwt_audiences."
+    }
+  }
 }
 
 resource "aws_apigatewayv2_authorizer" "jwt" {
