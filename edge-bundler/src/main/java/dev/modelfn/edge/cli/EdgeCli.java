@@ -62,16 +62,22 @@ public final class EdgeCli {
     return cl.execute(args);
   }
 
+  /** What every command has: --help, and its spec for output. */
+  abstract static class Base implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+  }
+
   @Command(name = "keygen", description = "Write an Ed25519 key pair: <prefix>-private.key.json and <prefix>-public.key.json.")
-  static final class Keygen implements Callable<Integer> {
+  static final class Keygen extends Base {
     @Option(names = "--out", required = true, description = "Directory for the key files.")
     Path out;
 
     @Option(names = "--prefix", defaultValue = "edge-signing", description = "File name prefix (default ${DEFAULT-VALUE}).")
     String prefix;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -85,7 +91,7 @@ public final class EdgeCli {
   }
 
   @Command(name = "bundle", description = "Quantize (optional), optimize, measure, sign and write <name>-<version>.bundle.")
-  static final class Bundle implements Callable<Integer> {
+  static final class Bundle extends Base {
     @Option(names = "--model", required = true, description = "The fp32 ONNX model.")
     Path model;
 
@@ -134,9 +140,6 @@ public final class EdgeCli {
     @Option(names = "--golden", defaultValue = "3", description = "Golden cases for the on-device health check.")
     int golden;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
       Bundler.Quantization q = Bundler.Quantization.valueOf(quantize.toUpperCase(Locale.ROOT));
@@ -164,7 +167,7 @@ public final class EdgeCli {
   }
 
   @Command(name = "sign", description = "Re-sign a bundle's manifest with one or more keys (key rotation: old and new).")
-  static final class Sign implements Callable<Integer> {
+  static final class Sign extends Base {
     @Option(names = "--bundle", required = true)
     Path bundle;
 
@@ -173,9 +176,6 @@ public final class EdgeCli {
 
     @Option(names = "--public-key", required = true, description = "Key(s) the bundle is signed with now (checked first).")
     List<Path> publicKeys;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -195,15 +195,12 @@ public final class EdgeCli {
   }
 
   @Command(name = "verify", description = "Check a bundle: framing, signature, model hash. Exit 1 names the reason.")
-  static final class Verify implements Callable<Integer> {
+  static final class Verify extends Base {
     @Option(names = "--bundle", required = true)
     Path bundle;
 
     @Option(names = "--public-key", required = true, description = "Trusted public key file(s).")
     List<Path> publicKeys;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -220,7 +217,7 @@ public final class EdgeCli {
   }
 
   @Command(name = "inspect", description = "Print a bundle's manifest (verified when --public-key is given).")
-  static final class Inspect implements Callable<Integer> {
+  static final class Inspect extends Base {
     @Option(names = "--bundle", required = true)
     Path bundle;
 
@@ -232,9 +229,6 @@ public final class EdgeCli {
 
     @Option(names = "--json", description = "Print the whole manifest as JSON.")
     boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -351,12 +345,9 @@ public final class EdgeCli {
     }
   }
 
-  abstract static class ChannelCommand implements Callable<Integer> {
+  abstract static class ChannelCommand extends Base {
     @Mixin
     Channel channel;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     abstract ChannelPointer apply(Publisher p) throws Exception;
 
@@ -414,7 +405,7 @@ public final class EdgeCli {
     }
   }
 
-  @Command(name = "promote", description = "Move the channel's rollout one step: 1 -> 5 -> 25 -> 100 %.")
+  @Command(name = "promote", description = "Move the channel's rollout one step: 1 -> 5 -> 25 -> 100 %%.")
   static final class Promote extends ChannelCommand {
     @Option(names = "--name", required = true)
     String name;

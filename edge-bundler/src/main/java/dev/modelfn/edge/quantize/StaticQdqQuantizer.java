@@ -26,13 +26,14 @@ public final class StaticQdqQuantizer {
   /** The quantized model and how many MatMuls it quantized. */
   public record Result(OnnxMl.ModelProto model, int quantizedNodes) {}
 
-  /** The activation tensors calibration must observe: the data inputs of quantizable MatMuls. */
+  /** The activation tensors calibration must observe: the data inputs and the outputs of quantizable MatMuls. */
   public static List<String> calibrationTensors(OnnxMl.ModelProto model) {
     Map<String, OnnxMl.TensorProto> inits = OnnxGraphs.initializers(model.getGraph());
     Set<String> out = new LinkedHashSet<>();
     for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
       if (quantizable(n, inits)) {
         out.add(n.getInput(0));
+        out.add(n.getOutput(0));
       }
     }
     return new ArrayList<>(out);
@@ -60,6 +61,20 @@ public final class StaticQdqQuantizer {
     return model.toBuilder().setGraph(g).build();
   }
 
+  /** QuantizeLinear → DequantizeLinear of {@code tensor} with a uint8 scale and zero point from {@code r}. */
+  private static void qdq(OnnxMl.GraphProto.Builder g, String tensor, Range r, String base, String output) {
+    float lo = Math.min(0f, r.min());
+    float hi = Math.max(0f, r.max());
+    float scale = hi > lo ? (hi - lo) / 255f : 1f;
+    int zp = Math.max(0, Math.min(255, Math.round(-lo / scale)));
+    g.addInitializer(OnnxGraphs.scalarFloat(base + "_scale", scale));
+    g.addInitializer(OnnxGraphs.scalarUint8(base + "_zero_point", zp));
+    g.addNode(OnnxGraphs.node("QuantizeLinear", base + "_QuantizeLinear",
+        OnnxGraphs.in(tensor, base + "_scale", base + "_zero_point"), base + "_quantized"));
+    g.addNode(OnnxGraphs.node("DequantizeLinear", base + "_DequantizeLinear",
+        OnnxGraphs.in(base + "_quantized", base + "_scale", base + "_zero_point"), output));
+  }
+
   public static Result quantize(OnnxMl.ModelProto model, Map<String, Range> ranges) {
     OnnxMl.GraphProto graph = model.getGraph();
     Map<String, OnnxMl.TensorProto> inits = OnnxGraphs.initializers(graph);
@@ -79,17 +94,8 @@ public final class StaticQdqQuantizer {
       }
       String adq = dequantized.get(a);
       if (adq == null) {
-        float lo = Math.min(0f, r.min());
-        float hi = Math.max(0f, r.max());
-        float scale = hi > lo ? (hi - lo) / 255f : 1f;
-        int zp = Math.max(0, Math.min(255, Math.round(-lo / scale)));
-        g.addInitializer(OnnxGraphs.scalarFloat(a + "_scale", scale));
-        g.addInitializer(OnnxGraphs.scalarUint8(a + "_zero_point", zp));
-        g.addNode(OnnxGraphs.node("QuantizeLinear", a + "_QuantizeLinear",
-            OnnxGraphs.in(a, a + "_scale", a + "_zero_point"), a + "_quantized"));
         adq = a + "_dequantized";
-        g.addNode(OnnxGraphs.node("DequantizeLinear", a + "_DequantizeLinear",
-            OnnxGraphs.in(a + "_quantized", a + "_scale", a + "_zero_point"), adq));
+        qdq(g, a, r, a, adq);
         dequantized.put(a, adq);
       }
       OnnxMl.TensorProto w = inits.get(n.getInput(1));
@@ -105,7 +111,14 @@ public final class StaticQdqQuantizer {
             OnnxGraphs.in(wq, w.getName() + "_scale", w.getName() + "_zero_point"), wdq));
         weights.put(w.getName(), wdq);
       }
-      g.addNode(n.toBuilder().setInput(0, adq).setInput(1, wdq).build());
+      // Q/DQ on the output too: DQ -> MatMul -> Q is the node unit ORT turns into QLinearMatMul
+      String y = n.getOutput(0);
+      Range yr = ranges.get(y);
+      if (yr == null) {
+        throw new IllegalArgumentException("no calibrated range for tensor '" + y + "'");
+      }
+      g.addNode(n.toBuilder().setInput(0, adq).setInput(1, wdq).setOutput(0, y + "_float").build());
+      qdq(g, y + "_float", yr, y, y);
       count++;
     }
     OnnxGraphs.dropUnused(g);

@@ -85,7 +85,7 @@ class QuantizationTest {
     for (Calibrator.Method method : Calibrator.Method.values()) {
       Map<String, StaticQdqQuantizer.Range> ranges = Calibrator.calibrate(mlp, cal.features(), method, 99.99,
           Progress.NONE);
-      assertThat(ranges).containsOnlyKeys("input", "relu0");
+      assertThat(ranges).containsOnlyKeys("input", "matmul0", "relu0", "matmul1");
       assertThat(ranges.get("relu0").min()).isGreaterThanOrEqualTo(0f); // after a ReLU
       assertThat(ranges.get("input").max()).isGreaterThan(2f);
       StaticQdqQuantizer.Result q = StaticQdqQuantizer.quantize(mlp, ranges);
