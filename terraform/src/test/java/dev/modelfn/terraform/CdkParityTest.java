@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CdkParityTest {
   private static final Path PACKAGE = Terraform.ROOT.resolve("tests/fixtures/modelfn-aws-lambda.zip");
 
-  @BeforeAll
-  static void terraformIsThere() {
+  @BeforeEach
+  void terraformIsThere() {
     Terraform.assumeAvailable();
   }
 

@@ -29,6 +29,7 @@ final class Terraform {
   private static final Path PLUGIN_DIR = Path.of(Optional.ofNullable(System.getenv("MODELFN_TF_PLUGIN_DIR"))
       .orElse("/opt/tf-plugins"));
   private static final Set<Path> INITIALISED = new HashSet<>();
+  private static boolean toldWhySkipped;
 
   private Terraform() {}
 
@@ -55,7 +56,7 @@ final class Terraform {
    * Skips the calling test, saying why on the console too, unless terraform and the provider mirror
    * are there.
    */
-  static void assumeAvailable() {
+  static synchronized void assumeAvailable() {
     String reason = null;
     if (executable().isEmpty()) {
       reason = "terraform is not on PATH: the Terraform tests (fmt, validate, terraform test, CDK parity) are skipped";
@@ -63,8 +64,9 @@ final class Terraform {
       reason = "no hashicorp/aws provider mirror at " + PLUGIN_DIR + " (set MODELFN_TF_PLUGIN_DIR): the Terraform tests"
           + " are skipped, since the registry is not reachable offline";
     }
-    if (reason != null) {
+    if (reason != null && !toldWhySkipped) {
       System.out.println("[modelfn-terraform] SKIPPED: " + reason);
+      toldWhySkipped = true;
     }
     Assumptions.assumeTrue(reason == null, reason);
   }

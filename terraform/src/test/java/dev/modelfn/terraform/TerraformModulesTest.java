@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -29,13 +28,9 @@ class TerraformModulesTest {
   static final List<String> PUBLIC_MODULES = List.of("model-endpoint", "canary-release", "shadow-traffic",
       "blue-green", "batch-scoring", "stream-inference", "async-inference", "data-bucket");
 
-  @BeforeAll
-  static void terraformIsThere() {
-    Terraform.assumeAvailable();
-  }
-
   @Test
   void formatsEveryFileCanonically() {
+    Terraform.assumeAvailable();
     Terraform.Result r = Terraform.run(Path.of(""), 60, "fmt", "-check", "-recursive", "-diff", "-no-color");
     assertThat(r.exitCode()).as("terraform fmt -check -recursive (run terraform fmt -recursive in terraform/):\n%s",
         r.output()).isZero();
@@ -43,6 +38,7 @@ class TerraformModulesTest {
 
   @TestFactory
   Stream<DynamicTest> validatesEveryModuleAndExample() {
+    Terraform.assumeAvailable();
     return Terraform.configurations().stream().map(dir -> DynamicTest.dynamicTest(dir.toString(), () -> {
       Terraform.init(dir);
       Terraform.Result r = Terraform.run(dir, 120, "validate", "-no-color");
@@ -52,6 +48,7 @@ class TerraformModulesTest {
 
   @TestFactory
   Stream<DynamicTest> passesEachModulesOwnTests() {
+    Terraform.assumeAvailable();
     // examples/complete's runs are applied once for the parity and security tests (CompleteExample).
     return Terraform.configurations().stream().filter(d -> !d.equals(CompleteExample.DIR))
         .filter(d -> Files.isDirectory(Terraform.ROOT.resolve(d).resolve("tests")))

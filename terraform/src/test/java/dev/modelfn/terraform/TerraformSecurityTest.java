@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,8 +20,8 @@ class TerraformSecurityTest {
   private static final Set<String> POLICY_TYPES = Set.of("aws_iam_role_policy", "aws_iam_policy",
       "aws_sqs_queue_policy", "aws_s3_bucket_policy", "aws_sns_topic_policy");
 
-  @BeforeAll
-  static void terraformIsThere() {
+  @BeforeEach
+  void terraformIsThere() {
     Terraform.assumeAvailable();
   }
 
