@@ -89,7 +89,7 @@ class LocalDevUpIT {
           String line;
           while ((line = r.readLine()) != null) {
             out.add(line);
-            if (line.contains("ready")) {
+            if (line.contains("Ctrl-C")) { // the last line of the ready block
               ready.complete(true);
             }
           }
@@ -101,7 +101,9 @@ class LocalDevUpIT {
       t.setDaemon(true);
       t.start();
       boolean ok = ready.get(90, TimeUnit.SECONDS);
-      assertThat(ok).as("local-dev/up printed a ready line; output:%n%s", String.join("\n", out)).isTrue();
+      assertThat(ok).as("local-dev/up printed that it is ready and how to stop it; output:%n%s", String.join("\n", out))
+          .isTrue();
+      assertThat(out).anyMatch(l -> l.contains("modelfn local-dev ready at"));
       return new Up(p, port, edgePort, out);
     }
 
