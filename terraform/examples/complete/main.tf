@@ -122,3 +122,16 @@ module "stream" {
   model_name   = var.model_name
   architecture = var.architecture
 }
+
+module "dashboard" {
+  source     = "../../modules/model-dashboard"
+  name       = var.name
+  api_id     = module.endpoint.api_id
+  model_name = var.model_name
+  functions = concat(
+    [{ title = "${var.name}/predict", function_name = module.endpoint.function_name }],
+    [for m in module.batch : { title = "${var.name}/batch", function_name = m.function_name }],
+    [for m in module.stream : { title = "${var.name}/stream", function_name = m.function_name }],
+    [for m in module.async : { title = "${var.name}/async-worker", function_name = m.worker_function_name }],
+  )
+}

@@ -32,3 +32,8 @@ output "canary_create_deployment_command" {
   description = "release = canary: run this after apply to shift `live` to the published version."
   value       = var.release == "canary" ? module.canary[0].create_deployment_command : null
 }
+
+output "dashboard_url" {
+  description = "The deployment's CloudWatch dashboard."
+  value       = module.dashboard.url
+}

@@ -98,6 +98,10 @@ variable "model_uri" {
   description = "MODELFN_MODEL_URI: classpath:PATH.onnx or s3://BUCKET/KEY.onnx."
   type        = string
   default     = "classpath:models/fraud/fraud.onnx"
+  validation {
+    condition     = can(regex("^(classpath:[^/].*|s3://[^/]+/.+)\\.onnx$", var.model_uri))
+    error_message = "model_uri: expected classpath:PATH.onnx or s3://BUCKET/KEY.onnx."
+  }
 }
 
 variable "model_kms_key_arn" {
@@ -110,6 +114,10 @@ variable "model_name" {
   description = "MODELFN_MODEL_NAME."
   type        = string
   default     = "fraud"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", var.model_name))
+    error_message = "model_name: expected 1-64 letters, digits, '.', '_' or '-'."
+  }
 }
 
 variable "model_version" {
@@ -132,6 +140,10 @@ variable "memory_mb" {
   description = "Memory of the worker in MB."
   type        = number
   default     = 1024
+  validation {
+    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
+    error_message = "memory_mb: expected 128 to 10240."
+  }
 }
 
 variable "timeout_seconds" {
@@ -148,12 +160,20 @@ variable "reserved_concurrency" {
   description = "Reserved concurrency, or null."
   type        = number
   default     = null
+  validation {
+    condition     = var.reserved_concurrency == null ? true : var.reserved_concurrency >= 0
+    error_message = "reserved_concurrency: expected 0 or more, or null."
+  }
 }
 
 variable "log_retention_days" {
   description = "Days the logs are kept."
   type        = number
   default     = 30
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days: expected one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
 }
 
 variable "tags" {

@@ -47,6 +47,10 @@ variable "model_name" {
   description = "The model's name: the Model dimension of the alarms' metrics."
   type        = string
   default     = "fraud"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", var.model_name))
+    error_message = "model_name: expected 1-64 letters, digits, '.', '_' or '-'."
+  }
 }
 
 variable "metrics_namespace" {
@@ -134,6 +138,10 @@ variable "log_retention_days" {
   description = "Days the hook's logs are kept."
   type        = number
   default     = 30
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days: expected one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
 }
 
 variable "tags" {

@@ -78,6 +78,10 @@ variable "reserved_concurrency" {
   description = "Reserved concurrency of the predict function, or null for the account's pool."
   type        = number
   default     = null
+  validation {
+    condition     = var.reserved_concurrency == null ? true : var.reserved_concurrency >= 0
+    error_message = "reserved_concurrency: expected 0 or more, or null."
+  }
 }
 
 variable "auth" {
@@ -196,6 +200,10 @@ variable "log_retention_days" {
   description = "Days the function's logs and the API's access logs are kept."
   type        = number
   default     = 30
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days: expected one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
 }
 
 variable "tags" {

@@ -38,6 +38,10 @@ variable "model_name" {
   description = "The model's name (as the endpoint's): MODELFN_MODEL_NAME and the alarm's Model dimension."
   type        = string
   default     = "fraud"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", var.model_name))
+    error_message = "model_name: expected 1-64 letters, digits, '.', '_' or '-'."
+  }
 }
 
 variable "sample_percent" {
@@ -80,24 +84,40 @@ variable "memory_mb" {
   description = "Memory of the shadow function in MB."
   type        = number
   default     = 2048
+  validation {
+    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
+    error_message = "memory_mb: expected 128 to 10240."
+  }
 }
 
 variable "timeout_seconds" {
   description = "Timeout of the shadow function."
   type        = number
   default     = 60
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds: expected 1 to 900."
+  }
 }
 
 variable "reserved_concurrency" {
   description = "Reserved concurrency of the shadow (a cap on what the copies may use), or null."
   type        = number
   default     = null
+  validation {
+    condition     = var.reserved_concurrency == null ? true : var.reserved_concurrency >= 0
+    error_message = "reserved_concurrency: expected 0 or more, or null."
+  }
 }
 
 variable "log_retention_days" {
   description = "Days the shadow's logs are kept."
   type        = number
   default     = 30
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days: expected one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
 }
 
 variable "tags" {

@@ -125,6 +125,58 @@ final class CdkTemplates {
     return out;
   }
 
+  /** Each alarm as "metric statistic comparison threshold periods/datapoints period missing-data". */
+  static List<String> alarms(JsonNode template) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode r : template.get("Resources")) {
+      if (r.path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+        JsonNode p = r.path("Properties");
+        out.add(alarm(p.path("Namespace").asText(), p.path("MetricName").asText(),
+            p.has("ExtendedStatistic") ? p.path("ExtendedStatistic").asText() : p.path("Statistic").asText(),
+            p.path("ComparisonOperator").asText(), p.path("Threshold").asDouble(), p.path("EvaluationPeriods").asInt(),
+            p.path("DatapointsToAlarm").asInt(p.path("EvaluationPeriods").asInt()), p.path("Period").asInt(),
+            p.path("TreatMissingData").asText("missing")));
+      }
+    }
+    return out;
+  }
+
+  static String alarm(String namespace, String metric, String stat, String comparison, double threshold, int periods,
+      int datapoints, int period, String missing) {
+    return namespace + "/" + metric + " " + stat + " " + comparison + " " + threshold + " " + datapoints + "/" + periods
+        + " of " + period + " s, missing data " + missing;
+  }
+
+  /** Each queue as "retention s, visibility s, max receives, encrypted". */
+  static List<String> queues(JsonNode template) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode r : template.get("Resources")) {
+      if (r.path("Type").asText().equals("AWS::SQS::Queue")) {
+        JsonNode p = r.path("Properties");
+        out.add(queue(p.path("MessageRetentionPeriod").asInt(345600), p.path("VisibilityTimeout").asInt(30),
+            p.path("RedrivePolicy").path("maxReceiveCount").asInt(0),
+            p.path("SqsManagedSseEnabled").asBoolean() || p.has("KmsMasterKeyId")));
+      }
+    }
+    return out;
+  }
+
+  static String queue(int retention, int visibility, int maxReceives, boolean encrypted) {
+    return "retention " + retention + " s, visibility " + visibility + " s, "
+        + (maxReceives == 0 ? "a dead-letter place" : "dead letter after " + maxReceives + " receives")
+        + (encrypted ? ", encrypted" : ", NOT encrypted");
+  }
+
+  static long count(JsonNode template, String type) {
+    long n = 0;
+    for (JsonNode r : template.get("Resources")) {
+      if (r.path("Type").asText().equals(type)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** An event source as compared: SQS mappings keep batch size, window and response types only. */
   static FunctionShape.EventSource eventSource(String kind, Integer batchSize, Integer window, Boolean bisect,
       Integer retries, Integer maxAge, Integer parallelization, String startingPosition, List<String> responseTypes,

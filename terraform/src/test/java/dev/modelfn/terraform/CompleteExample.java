@@ -191,6 +191,40 @@ final class CompleteExample {
     return out;
   }
 
+  /** The alarms of a state, as {@link CdkTemplates#alarms} writes them. */
+  static List<String> alarms(List<Resource> state) {
+    List<String> out = new ArrayList<>();
+    for (Resource r : state) {
+      if (r.type().equals("aws_cloudwatch_metric_alarm")) {
+        JsonNode v = r.values();
+        String ext = v.path("extended_statistic").asText("");
+        int periods = v.path("evaluation_periods").asInt();
+        out.add(CdkTemplates.alarm(v.path("namespace").asText(), v.path("metric_name").asText(),
+            ext.isEmpty() ? v.path("statistic").asText() : ext, v.path("comparison_operator").asText(),
+            v.path("threshold").asDouble(), periods, v.path("datapoints_to_alarm").isNumber()
+                ? v.path("datapoints_to_alarm").asInt() : periods, v.path("period").asInt(),
+            v.path("treat_missing_data").asText("missing")));
+      }
+    }
+    return out;
+  }
+
+  /** The queues of a state, as {@link CdkTemplates#queues} writes them. */
+  static List<String> queues(List<Resource> state) {
+    List<String> out = new ArrayList<>();
+    for (Resource r : state) {
+      if (r.type().equals("aws_sqs_queue")) {
+        JsonNode v = r.values();
+        // Unset, the mocked provider fills the computed redrive policy with a made-up word, not JSON.
+        String redrive = v.path("redrive_policy").asText("");
+        out.add(CdkTemplates.queue(v.path("message_retention_seconds").asInt(), v.path("visibility_timeout_seconds").asInt(),
+            redrive.startsWith("{") ? parse(redrive).path("maxReceiveCount").asInt() : 0,
+            v.path("sqs_managed_sse_enabled").asBoolean() || !v.path("kms_master_key_id").asText("").isEmpty()));
+      }
+    }
+    return out;
+  }
+
   static JsonNode parse(String json) {
     try {
       return JSON.readTree(json);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
 class TerraformModulesTest {
   /** The modules users call (the others are building blocks of these). */
   static final List<String> PUBLIC_MODULES = List.of("model-endpoint", "canary-release", "shadow-traffic",
-      "blue-green", "batch-scoring", "stream-inference", "async-inference", "data-bucket");
+      "blue-green", "batch-scoring", "stream-inference", "async-inference", "data-bucket", "model-dashboard");
 
   @Test
   void formatsEveryFileCanonically() {
