@@ -1,0 +1,2 @@
+/** The {@code modelfn-edge} command line (picocli). */
+package dev.modelfn.edge.cli;
