@@ -18,8 +18,6 @@ public record ModelfnConfig(
     Optional<String> modelName,
     Optional<String> modelVersion,
     PredictorKind predictor,
-    Optional<String> sagemakerEndpoint,
-    String sagemakerInputName,
     List<String> featureNames,
     List<String> labels,
     int maxBodyBytes,
@@ -42,11 +40,6 @@ public record ModelfnConfig(
               + " is not set: expected the model location, e.g. file:/opt/models/fraud.onnx,"
               + " classpath:models/fraud/fraud.onnx or s3://bucket/models/fraud.onnx");
     }
-    if (predictor == PredictorKind.SAGEMAKER && sagemakerEndpoint.isEmpty()) {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, 
-          EnvVars.SAGEMAKER_ENDPOINT + " is not set: expected the SageMaker endpoint name when "
-              + EnvVars.PREDICTOR + "=sagemaker");
-    }
   }
 
   /** Parses the environment; unknown variables are ignored, invalid values are reported. */
@@ -56,8 +49,6 @@ public record ModelfnConfig(
         EnvValues.text(env, EnvVars.MODEL_NAME),
         EnvValues.text(env, EnvVars.MODEL_VERSION),
         predictor(env),
-        EnvValues.text(env, EnvVars.SAGEMAKER_ENDPOINT),
-        EnvValues.text(env, EnvVars.SAGEMAKER_INPUT_NAME).orElse("input"),
         EnvValues.text(env, EnvVars.FEATURE_NAMES).map(ModelfnConfig::splitNames).orElse(List.of()),
         EnvValues.text(env, EnvVars.LABELS).map(ModelfnConfig::splitNames).orElse(List.of()),
         EnvValues.positiveInt(env, EnvVars.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),

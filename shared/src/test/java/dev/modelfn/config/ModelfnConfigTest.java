@@ -34,8 +34,6 @@ class ModelfnConfigTest {
         .hasMessage("MODELFN_MAX_INSTANCES: expected a positive integer; found 'lots'");
     assertThatThrownBy(() -> ModelfnConfig.from(Map.of(EnvVars.MODEL_URI, "x", EnvVars.PREDICTOR, "torch")))
         .hasMessage("MODELFN_PREDICTOR: expected one of onnx, sagemaker; found 'torch'");
-    assertThatThrownBy(() -> ModelfnConfig.from(Map.of(EnvVars.PREDICTOR, "sagemaker")))
-        .hasMessageContaining("MODELFN_SAGEMAKER_ENDPOINT is not set");
   }
 
   @Test

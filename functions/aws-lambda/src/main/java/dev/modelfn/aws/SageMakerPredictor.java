@@ -56,11 +56,11 @@ public final class SageMakerPredictor implements Predictor {
   }
 
   /** The metadata a SageMaker-backed function reports, from configuration. */
-  public static ModelMetadata metadata(ModelfnConfig config) {
-    String endpoint = config.sagemakerEndpoint().orElseThrow();
+  public static ModelMetadata metadata(ModelfnConfig config, SageMakerSettings settings) {
+    String endpoint = settings.endpoint();
     List<String> features = config.featureNames();
     long cols = features.isEmpty() ? -1 : features.size();
-    TensorSpec input = new TensorSpec(config.sagemakerInputName(), ElementType.FP32, List.of(-1L, cols));
+    TensorSpec input = new TensorSpec(settings.inputName(), ElementType.FP32, List.of(-1L, cols));
     ModelSignature sig = new ModelSignature(List.of(input), List.of(), features, config.labels());
     return new ModelMetadata(config.modelName().orElse(endpoint), config.modelVersion().orElse("endpoint"),
         "sagemaker-endpoint", sig);

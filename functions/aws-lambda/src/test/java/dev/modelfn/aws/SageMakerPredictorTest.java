@@ -45,11 +45,12 @@ class SageMakerPredictorTest {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
-    ModelfnConfig cfg = ModelfnConfig.from(Map.of("MODELFN_PREDICTOR", "sagemaker",
+    Map<String, String> env = Map.of("MODELFN_PREDICTOR", "sagemaker",
         "MODELFN_SAGEMAKER_ENDPOINT", "fraud-endpoint",
         "MODELFN_FEATURE_NAMES", String.join(",", local.metadata().signature().featureNames()),
-        "MODELFN_LABELS", String.join(",", local.metadata().signature().labels())));
-    remote = new SageMakerPredictor(client, "fraud-endpoint", SageMakerPredictor.metadata(cfg));
+        "MODELFN_LABELS", String.join(",", local.metadata().signature().labels()));
+    remote = new SageMakerPredictor(client, "fraud-endpoint",
+        SageMakerPredictor.metadata(ModelfnConfig.from(env), SageMakerSettings.from(env)));
   }
 
   @AfterAll

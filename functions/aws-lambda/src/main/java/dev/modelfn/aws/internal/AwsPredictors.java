@@ -2,6 +2,7 @@ package dev.modelfn.aws.internal;
 
 import dev.modelfn.aws.S3ModelArtifactFetcher;
 import dev.modelfn.aws.SageMakerPredictor;
+import dev.modelfn.aws.SageMakerSettings;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.config.PredictorKind;
 import dev.modelfn.model.ModelLoader;
@@ -28,9 +29,9 @@ public final class AwsPredictors {
 
   public static Predictor create(ModelfnConfig config, Map<String, String> env) {
     if (config.predictor() == PredictorKind.SAGEMAKER) {
-      SageMakerRuntimeClient client = sageMakerClient(env);
-      return new SageMakerPredictor(client, config.sagemakerEndpoint().orElseThrow(),
-          SageMakerPredictor.metadata(config));
+      SageMakerSettings settings = SageMakerSettings.from(env);
+      return new SageMakerPredictor(sageMakerClient(env), settings.endpoint(),
+          SageMakerPredictor.metadata(config, settings));
     }
     Supplier<S3Client> s3 = () -> s3Client(env);
     String taskRoot = env.get("LAMBDA_TASK_ROOT");

@@ -43,9 +43,7 @@ import java.util.function.Function;
 public final class PredictHttpFunction implements Function<HttpRequest, HttpResponse> {
   private static final String SERVER_NAME = "modelfn";
   private static final String SERVER_VERSION = "0.1.0";
-  /** The route table as the 404 message lists it. */
-  private static final String ROUTES = String.join(", ", Route.table().stream().map(e -> e.method() + " "
-      + e.path().replace("{model+}", e.method().equals("POST") ? "{name}:predict" : "{name}")).toList());
+
 
   private final PredictFunction predict;
   private final ModelMetadata md;
@@ -119,7 +117,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
       match = Route.match(req.path());
       if (match == null) {
         throw new ModelfnException(Problem.ROUTE_NOT_FOUND, "no route for " + req.method() + " " + req.path()
-            + "; routes: " + ROUTES);
+            + "; routes: " + routeList());
       }
       checkMethod(req, match.route());
       resp = dispatch(req, match, headers, served);
@@ -479,6 +477,12 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
     com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, sb);
     return sb.append('"').toString();
+  }
+
+  /** The route table as the 404 message lists it (made when needed: no stream on a cold start's path). */
+  private static String routeList() {
+    return String.join(", ", Route.table().stream().map(e -> e.method() + " "
+        + e.path().replace("{model+}", e.method().equals("POST") ? "{name}:predict" : "{name}")).toList());
   }
 
   private static String routeName(Route.Match m) {
