@@ -302,8 +302,8 @@ public final class LocalDev implements Callable<Integer> {
             + " -d @events/async/request.json%n", base, modelName);
       }
     } else {
-      out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '{\"inputs\":[...]}'%n",
-          base, modelName);
+      out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '%s'%n",
+          base, modelName, exampleInferBody(function, modelName));
     }
     if (cloud != null) {
       out.printf("  aws --endpoint-url %s s3 ls        # credentials: any, e.g. AWS_ACCESS_KEY_ID=test"
@@ -322,6 +322,60 @@ public final class LocalDev implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A request body that runs as written: each input of the model's metadata, its dynamic
+   * dimensions set to 1, filled with zeros (empty strings, false); {@code {"inputs":[...]}} when
+   * the metadata cannot be read or the inputs are too large to print.
+   */
+  static String exampleInferBody(LocalLambdaFunction function, String modelName) {
+    try {
+      var r = function.invoke(metadataEvent(modelName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      var response = json.readTree(r.payload());
+      if (r.failed() || response.path("statusCode").asInt() != 200) {
+        return "{\"inputs\":[...]}";
+      }
+      return exampleInferBody(json.readTree(response.path("body").asText()));
+    } catch (java.io.IOException | RuntimeException e) {
+      return "{\"inputs\":[...]}";
+    }
+  }
+
+  /** The example body for OIP v2 model metadata (see {@link #exampleInferBody(LocalLambdaFunction, String)}). */
+  static String exampleInferBody(com.fasterxml.jackson.databind.JsonNode metadata) {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var body = json.createObjectNode();
+    var inputs = body.putArray("inputs");
+    int total = 0;
+    for (var in : metadata.path("inputs")) {
+      var input = inputs.addObject();
+      input.put("name", in.path("name").asText());
+      var shape = input.putArray("shape");
+      int count = 1;
+      for (var d : in.path("shape")) {
+        int dim = d.asInt() < 1 ? 1 : d.asInt();
+        shape.add(dim);
+        count *= dim;
+        if (count > 64) {
+          return "{\"inputs\":[...]}";
+        }
+      }
+      String type = in.path("datatype").asText();
+      input.put("datatype", type);
+      var data = input.putArray("data");
+      for (int i = 0; i < count; i++) {
+        switch (type) {
+          case "BYTES" -> data.add("");
+          case "BOOL" -> data.add(false);
+          default -> data.add(0);
+        }
+      }
+      total += count;
+    }
+    String text = body.toString();
+    return inputs.isEmpty() || total > 64 || text.contains("'") ? "{\"inputs\":[...]}" : text;
   }
 
   /** A minimal HTTP API (payload 2.0) event asking for the model's metadata, as one line of JSON. */

@@ -262,6 +262,11 @@ class LocalDevUpIT {
       }
 
       assertThat(own.send(HttpRequest.newBuilder().GET(), "/v2/models/risk").statusCode()).isEqualTo(200);
+      String example = own.output().stream().filter(l -> l.contains("/v2/models/risk/infer ")).findFirst().orElseThrow();
+      String exampleBody = example.substring(example.indexOf("-d '") + 4, example.lastIndexOf('\''));
+      HttpResponse<byte[]> answered = own.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(
+          exampleBody)).header("content-type", "application/json"), "/v2/models/risk/infer");
+      assertThat(answered.statusCode()).as("the ready line's infer example, as printed: %s", example).isEqualTo(200);
       assertThat(own.send(HttpRequest.newBuilder().GET(), "/v2/models/fraud").statusCode()).isEqualTo(404);
       HttpResponse<byte[]> r = own.send(HttpRequest.newBuilder()
           .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("batch/fraud-sample.csv")))
