@@ -270,7 +270,7 @@ public final class ScoreObjectFunction {
     final float[] x;
     final long[] rows;
     int n;
-    final List<String[]> rejects = new ArrayList<>(); // row, line, raw, reason
+    final List<Reject> rejects = new ArrayList<>();
     long lastRow;
     long nextOffset;
     long nextLine;
@@ -561,12 +561,12 @@ public final class ScoreObjectFunction {
       int j = 0;
       while (r < b.n || j < b.rejects.size()) {
         long scoredRow = r < b.n ? b.rows[r] : Long.MAX_VALUE;
-        long rejectRow = j < b.rejects.size() ? Long.parseLong(b.rejects.get(j)[0]) : Long.MAX_VALUE;
+        long rejectRow = j < b.rejects.size() ? b.rejects.get(j).row() : Long.MAX_VALUE;
         if (scoredRow < rejectRow) {
           writePrediction(result, scores, r, scoredRow);
           r++;
         } else {
-          byte[] bytes = rejectLine(b.rejects.get(j)).getBytes(StandardCharsets.UTF_8);
+          byte[] bytes = b.rejects.get(j).jsonLine();
           rej.write(bytes, 0, bytes.length);
           j++;
         }
@@ -585,12 +585,6 @@ public final class ScoreObjectFunction {
       byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
       out.write(bytes, 0, bytes.length);
     }
-  }
-
-  private static String rejectLine(String[] x) {
-    ObjectNode o = Json.mapper().createObjectNode();
-    o.put("row", Long.parseLong(x[0])).put("line", Long.parseLong(x[1])).put("raw", x[2]).put("reason", x[3]);
-    return o.toString() + "\n";
   }
 
   /** Reads and decodes records into micro-batches, ahead of scoring. */
@@ -685,7 +679,7 @@ public final class ScoreObjectFunction {
         b.rows[b.n] = row;
         b.n++;
       } catch (InvalidInputException e) {
-        b.rejects.add(new String[] {Long.toString(row), Long.toString(split.startLine), raw(split), reason(e)});
+        b.rejects.add(new Reject(row, split.startLine, raw(split), reason(e)));
       }
       b.lastRow = row;
       b.nextOffset = split.nextOffset;
