@@ -137,9 +137,17 @@ public final class OnnxPredictor implements Predictor {
             + " columns but " + features.size() + " feature names are given", null);
       }
     }
-    String version = options.version().orElse(md.getVersion() > 0 ? Long.toString(md.getVersion()) : "1");
+    String version = options.version().orElse(modelVersion(md.getVersion()));
     String name = options.name().orElse(artifact.baseName());
     return new ModelMetadata(name, version, "onnxruntime_onnx", signature);
+  }
+
+  /**
+   * The served version from the model's {@code model_version}: ONNX Runtime reports {@code
+   * Long.MAX_VALUE} (and older exporters 0) for a model that sets none, which is served as {@code 1}.
+   */
+  static String modelVersion(long reported) {
+    return reported > 0 && reported != Long.MAX_VALUE ? Long.toString(reported) : "1";
   }
 
   private static List<TensorSpec> specs(ModelArtifact artifact, Map<String, NodeInfo> infos, boolean input) {

@@ -154,4 +154,12 @@ class OnnxPredictorTest {
     assertThat(path).isNotBlank().doesNotContain("onnxruntime-java");
     assertThat(Path.of(path).resolve(NativeLibraries.libraryFiles(NativeLibraries.platform()).get(0))).exists();
   }
+
+  @Test
+  void servesVersionOneForAModelThatSetsNoModelVersion() {
+    // ONNX Runtime reports Long.MAX_VALUE for a model without model_version; exporters that write 0 mean the same
+    assertThat(OnnxPredictor.modelVersion(Long.MAX_VALUE)).isEqualTo("1");
+    assertThat(OnnxPredictor.modelVersion(0)).isEqualTo("1");
+    assertThat(OnnxPredictor.modelVersion(7)).isEqualTo("7");
+  }
 }
