@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.s3.S3Client;
     description = "Optimize, quantize, sign and publish ONNX models for on-device inference.",
     subcommands = {EdgeCli.Keygen.class, EdgeCli.Bundle.class, EdgeCli.Sign.class, EdgeCli.Verify.class,
         EdgeCli.Inspect.class, EdgeCli.Publish.class, EdgeCli.Promote.class, EdgeCli.Rollout.class,
-        EdgeCli.Rollback.class, EdgeCli.Refresh.class, EdgeCli.Status.class})
+        EdgeCli.Rollback.class, EdgeCli.Refresh.class, EdgeCli.Status.class, EdgeCli.Cdn.class,
+        EdgeCli.Device.class})
 public final class EdgeCli {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,7 +54,8 @@ public final class EdgeCli {
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new EdgeCli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof PublishException || e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+      if (e instanceof PublishException || e instanceof IllegalArgumentException || e instanceof java.io.IOException
+          || e instanceof software.amazon.awssdk.core.exception.SdkException || e instanceof ai.onnxruntime.OrtException) {
         cmd.getErr().println("modelfn-edge " + cmd.getCommandName() + ": " + e.getMessage());
         return 1;
       }
@@ -369,7 +371,7 @@ public final class EdgeCli {
 
   static String describe(ChannelPointer p) {
     return String.format("%s/%s -> version %d for %s%% of devices%s; sequence %d, expires %s%s", p.name(), p.channel(),
-        p.current().version(), trim(p.rolloutPercent()), p.previous() == null ? ""
+        p.current().version(), trim(p.rolloutPercent()), p.previous() == null || p.rolloutPercent() >= 100 ? ""
             : ", version " + p.previous().version() + " for the rest", p.sequence(), p.expires(),
         p.revoked().isEmpty() ? "" : ", revoked " + p.revoked());
   }
@@ -461,6 +463,72 @@ public final class EdgeCli {
     ChannelPointer apply(Publisher p) throws Exception {
       return p.read(name, channel.channel).orElseThrow(() -> new PublishException("no pointer for " + name + "/"
           + channel.channel));
+    }
+  }
+
+  @Command(name = "cdn", description = "Serve a bucket to devices as CloudFront would (signed reads, Range), for local runs.")
+  static final class Cdn extends Base {
+    @Option(names = "--bucket", required = true)
+    String bucket;
+
+    @Option(names = "--endpoint-url", description = "S3 endpoint (the local cloud: http://127.0.0.1:4566).")
+    URI endpoint;
+
+    @Option(names = "--region", description = "AWS region (default: the SDK's chain).")
+    String region;
+
+    @Option(names = "--port", defaultValue = "8787", description = "Port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Override
+    public Integer call() throws Exception {
+      Channel c = new Channel();
+      c.endpoint = endpoint;
+      c.region = region;
+      try (S3Client s3 = c.s3(); CdnServer server = new CdnServer(s3, bucket, host, port)) {
+        spec.commandLine().getOut().println("serving s3://" + bucket + " at " + server.uri() + " (Ctrl-C stops)");
+        spec.commandLine().getOut().flush();
+        Thread.currentThread().join();
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "device", description = "Act as one device: update from a channel once, run a row, print what happened.")
+  static final class Device extends Base {
+    @Option(names = "--cdn", required = true, description = "CDN root, e.g. https://dxxxx.cloudfront.net/ or http://127.0.0.1:8787/")
+    URI cdn;
+
+    @Option(names = "--name", required = true)
+    String name;
+
+    @Option(names = "--channel", defaultValue = "stable")
+    String channel;
+
+    @Option(names = "--device-id", required = true)
+    String deviceId;
+
+    @Option(names = "--public-key", required = true, description = "Trusted public key file(s).")
+    List<Path> publicKeys;
+
+    @Option(names = "--dir", required = true, description = "The device's storage (versions, downloads, state).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter o = spec.commandLine().getOut();
+      try (dev.modelfn.edge.client.EdgeClient c = dev.modelfn.edge.client.EdgeClient.builder().cdn(cdn).name(name)
+          .channel(channel).deviceId(deviceId).trustedKeys(TrustedKeys.read(publicKeys)).directory(dir).open()) {
+        o.printf("device %s (rollout bucket %.2f), on version %s%n", deviceId,
+            ChannelPointer.rolloutBucket(deviceId, name), c.version());
+        dev.modelfn.edge.client.EdgeClient.UpdateResult r = c.update();
+        o.printf("update: %s%s - %s%n", r.outcome(), r.reason() == null ? "" : " (" + r.reason() + ")", r.message());
+        o.printf("now on version %s, previous %s%n", c.version(), c.previousVersion());
+        return r.outcome() == dev.modelfn.edge.client.EdgeClient.Outcome.REFUSED ? 1 : 0;
+      }
     }
   }
 }
