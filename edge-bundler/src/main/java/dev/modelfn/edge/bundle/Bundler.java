@@ -90,7 +90,7 @@ public final class Bundler {
         case DYNAMIC -> {
           DynamicQuantizer.Result q = DynamicQuantizer.quantize(original);
           candidate = q.model();
-          quant.put("method", "dynamic-int8").put("weights", "int8, symmetric, per tensor")
+          quant.put("method", "dynamic-int8").put("weights", "int8, symmetric, one scale per output column")
               .put("activations", "uint8, scale and zero point computed per call (DynamicQuantizeLinear)")
               .put("quantized_nodes", q.quantizedNodes());
         }
