@@ -310,6 +310,27 @@ class EdgeChannelIT {
   }
 
   @Test
+  void fallsBackOnStartWhenTheInstalledModelNoLongerLoads() throws Exception {
+    String name = "corrupted";
+    publish(name, 1, 100);
+    try (EdgeClient d = device(name, "d1")) {
+      d.update();
+      publish(name, 2, 100);
+      d.update();
+      assertThat(d.version()).isEqualTo(2L);
+      assertThat(d.previousVersion()).isEqualTo(1L);
+    }
+    Path model = work.resolve("devices").resolve(name).resolve("d1").resolve("versions/2/model.onnx");
+    Files.write(model, new byte[] {1, 2, 3}); // storage corruption
+    try (EdgeClient d = device(name, "d1")) {
+      assertThat(d.version()).isEqualTo(1L);
+      assertThat(d.predict(ROW)[0]).hasSize(2);
+      assertThat(d.telemetry().get("fallbacks")).isEqualTo(1L);
+      assertThat(d.update().outcome()).isEqualTo(EdgeClient.Outcome.UNCHANGED); // 2 is not tried again
+    }
+  }
+
+  @Test
   void resumesAnInterruptedDownload() throws Exception {
     String name = "resume";
     ChannelPointer p = publish(name, 1, 100);

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.modelfn.edge.publish.PointerInvalidator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -106,15 +105,11 @@ public final class LocalCdn implements AutoCloseable {
       if (cut != null) {
         out.write(body, from, Math.min(cut, body.length - from));
         out.flush();
-        ex.getHttpContext().getServer(); // the connection is dropped: the body is short of its Content-Length
+        // closing the exchange with the body short of its Content-Length drops the connection
         throw new IOException("cut short on purpose");
       }
       out.write(body, from, body.length - from);
     }
-  }
-
-  static byte[] read(InputStream in) throws IOException {
-    return in.readAllBytes();
   }
 
   @Override

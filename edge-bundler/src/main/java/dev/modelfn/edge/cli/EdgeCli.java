@@ -6,6 +6,7 @@ import dev.modelfn.edge.bundle.Bundler;
 import dev.modelfn.edge.bundle.SigningKey;
 import dev.modelfn.edge.client.BundleFile;
 import dev.modelfn.edge.client.ChannelPointer;
+import dev.modelfn.edge.client.EdgeClient;
 import dev.modelfn.edge.client.EdgeException;
 import dev.modelfn.edge.client.TrustedKeys;
 import dev.modelfn.edge.publish.CloudFrontInvalidator;
@@ -315,19 +316,9 @@ public final class EdgeCli {
 
     Publisher publisher(S3Client s3, CloudFrontClient cf) throws java.io.IOException {
       SigningKey k = SigningKey.read(key);
-      java.util.Map<String, java.security.PublicKey> trusted = new java.util.HashMap<>();
-      trusted.put(k.keyId(), TrustedKeys.publicKey(k.publicX509()));
-      if (publicKeys != null) {
-        TrustedKeys extra = TrustedKeys.read(publicKeys);
-        for (Path p : publicKeys) {
-          JsonNode n = JSON.readTree(p.toFile());
-          byte[] x509 = java.util.Base64.getDecoder().decode(n.path("public_x509").asText());
-          trusted.put(TrustedKeys.keyId(x509), TrustedKeys.publicKey(x509));
-        }
-        extra.keyIds();
-      }
+      TrustedKeys trusted = publicKeys == null ? k.trust() : k.trust().plus(TrustedKeys.read(publicKeys));
       PointerInvalidator inv = cf == null ? PointerInvalidator.NONE : new CloudFrontInvalidator(cf, distributionId);
-      return new Publisher(s3, bucket, k, TrustedKeys.of(trusted), inv, Clock.systemUTC(), expiresIn, pointerMaxAge);
+      return new Publisher(s3, bucket, k, trusted, inv, Clock.systemUTC(), expiresIn, pointerMaxAge);
     }
 
     S3Client s3() {
@@ -520,14 +511,14 @@ public final class EdgeCli {
     @Override
     public Integer call() throws Exception {
       PrintWriter o = spec.commandLine().getOut();
-      try (dev.modelfn.edge.client.EdgeClient c = dev.modelfn.edge.client.EdgeClient.builder().cdn(cdn).name(name)
+      try (EdgeClient c = EdgeClient.builder().cdn(cdn).name(name)
           .channel(channel).deviceId(deviceId).trustedKeys(TrustedKeys.read(publicKeys)).directory(dir).open()) {
         o.printf("device %s (rollout bucket %.2f), on version %s%n", deviceId,
             ChannelPointer.rolloutBucket(deviceId, name), c.version());
-        dev.modelfn.edge.client.EdgeClient.UpdateResult r = c.update();
+        EdgeClient.UpdateResult r = c.update();
         o.printf("update: %s%s - %s%n", r.outcome(), r.reason() == null ? "" : " (" + r.reason() + ")", r.message());
         o.printf("now on version %s, previous %s%n", c.version(), c.previousVersion());
-        return r.outcome() == dev.modelfn.edge.client.EdgeClient.Outcome.REFUSED ? 1 : 0;
+        return r.outcome() == EdgeClient.Outcome.REFUSED ? 1 : 0;
       }
     }
   }

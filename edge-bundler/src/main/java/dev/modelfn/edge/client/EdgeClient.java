@@ -76,7 +76,7 @@ public final class EdgeClient implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final Telemetry telemetry;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private State state;
+  private volatile State state;
   private Loaded loaded;
 
   private record Loaded(long version, Manifest manifest, OrtSession session) {}
@@ -187,16 +187,18 @@ public final class EdgeClient implements AutoCloseable {
       loaded = load(state.current());
     } catch (EdgeException e) {
       telemetry.fellBack();
-      state = new State(null, null, state.sequence(), add(state.rejected(), state.current()));
-      if (state.previous() != null) {
+      Long previous = state.previous();
+      State s = new State(null, null, state.sequence(), add(state.rejected(), state.current()));
+      if (previous != null) {
         try {
-          loaded = load(state.previous());
-          state = new State(state.previous(), null, state.sequence(), state.rejected());
+          loaded = load(previous);
+          s = new State(previous, null, s.sequence(), s.rejected());
         } catch (EdgeException again) {
           telemetry.refused(again.reason());
         }
       }
-      writeState(state);
+      state = s;
+      writeState(s);
     }
   }
 
@@ -211,7 +213,7 @@ public final class EdgeClient implements AutoCloseable {
   }
 
   /** The previous version kept on disk for fallback, or null. */
-  public synchronized Long previousVersion() {
+  public Long previousVersion() {
     return state.previous();
   }
 
@@ -484,11 +486,7 @@ public final class EdgeClient implements AutoCloseable {
   public Map<String, Object> telemetry() {
     String device = HexFormat.of().formatHex(BundleFile.sha256().digest(("modelfn-edge-device\n" + deviceId)
         .getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-    Long previous;
-    synchronized (this) {
-      previous = state.previous();
-    }
-    return telemetry.document(name, channel, device, version(), previous, clientVersion);
+    return telemetry.document(name, channel, device, version(), state.previous(), clientVersion);
   }
 
   /**

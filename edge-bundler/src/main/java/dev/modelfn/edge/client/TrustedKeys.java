@@ -72,6 +72,13 @@ public final class TrustedKeys {
     }
   }
 
+  /** These keys and {@code other}'s (an old and a new key while rotating). */
+  public TrustedKeys plus(TrustedKeys other) {
+    Map<String, PublicKey> m = new LinkedHashMap<>(keys);
+    m.putAll(other.keys);
+    return new TrustedKeys(m);
+  }
+
   public java.util.Set<String> keyIds() {
     return keys.keySet();
   }
