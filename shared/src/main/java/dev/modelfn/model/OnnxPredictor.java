@@ -1,7 +1,5 @@
 package dev.modelfn.model;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxModelMetadata;
@@ -15,6 +13,8 @@ import ai.onnxruntime.ValueInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;

@@ -1,10 +1,10 @@
 package dev.modelfn.config;
 
-import dev.modelfn.errors.Problem;
-import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,5 @@
 package dev.modelfn.model;
 
-import dev.modelfn.errors.Problem;
-import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.CsvCodec;
 import dev.modelfn.codec.Json;
 import dev.modelfn.codec.Predictions;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.modelfn.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelfn.aws.EmfMetrics;
 import dev.modelfn.aws.StreamInferenceHandler;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
@@ -15,7 +16,6 @@ import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
 import dev.modelfn.model.Tensor;
-import dev.modelfn.aws.EmfMetrics;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

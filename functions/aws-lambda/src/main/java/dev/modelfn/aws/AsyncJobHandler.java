@@ -1,7 +1,5 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +14,8 @@ import dev.modelfn.core.async.AsyncJobWorker;
 import dev.modelfn.core.async.CallbackClient;
 import dev.modelfn.core.predict.PredictFunction;
 import dev.modelfn.core.predict.PredictHttpFunction;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,5 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +13,8 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.batch.InputFormat;
 import dev.modelfn.core.batch.ScoreObjectFunction;
 import dev.modelfn.core.platform.Functions;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.Predictor;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import dev.modelfn.callback.CallbackSigner;
 import dev.modelfn.config.EnvVars;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,5 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +8,8 @@ import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.core.release.GoldenReplayFunction;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;

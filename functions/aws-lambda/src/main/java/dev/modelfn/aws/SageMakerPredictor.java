@@ -1,7 +1,5 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
@@ -9,6 +7,8 @@ import dev.modelfn.codec.TensorBuilder;
 import dev.modelfn.codec.TensorJson;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.ElementType;
 import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.InferenceResult;

@@ -1,7 +1,5 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,12 +12,14 @@ import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.platform.Functions;
 import dev.modelfn.core.stream.DeadLetters;
 import dev.modelfn.core.stream.PredictionSink;
-import dev.modelfn.core.platform.Functions;
 import dev.modelfn.core.stream.ScoreRecordsFunction;
 import dev.modelfn.core.stream.SourceRecord;
 import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.Predictor;
 import dev.modelfn.telemetry.JsonLogger;

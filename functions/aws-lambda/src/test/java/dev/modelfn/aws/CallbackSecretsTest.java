@@ -1,7 +1,5 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.Problem;
-import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +8,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.modelfn.callback.CallbackSigner;
 import dev.modelfn.callback.CallbackVerifier;
 import dev.modelfn.codec.Json;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

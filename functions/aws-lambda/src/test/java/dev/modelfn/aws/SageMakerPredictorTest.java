@@ -1,7 +1,5 @@
 package dev.modelfn.aws;
 
-import dev.modelfn.errors.Problem;
-import dev.modelfn.errors.ModelfnException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +9,8 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.predict.PredictFunction;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;

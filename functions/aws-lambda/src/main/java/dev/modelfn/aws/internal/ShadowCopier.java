@@ -1,8 +1,8 @@
 package dev.modelfn.aws.internal;
 
+import dev.modelfn.config.EnvVars;
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
-import dev.modelfn.config.EnvVars;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

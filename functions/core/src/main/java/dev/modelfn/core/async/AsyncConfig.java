@@ -1,9 +1,9 @@
 package dev.modelfn.core.async;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import dev.modelfn.config.EnvValues;
 import dev.modelfn.config.EnvVars;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,5 @@
 package dev.modelfn.core.async;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.codec.Json;
@@ -9,6 +7,8 @@ import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.http.JobRoutes;
 import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.ModelMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,19 +1,27 @@
 package dev.modelfn.core.batch;
 
-import dev.modelfn.core.storage.BlobStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.codec.Json;
+import dev.modelfn.core.storage.BlobStore;
+import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.model.ModelMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The manifest beside each input ({@code manifests/<key>.json}): the claim on the work, the run's
  * status, counts, timings and throughput, and while a run is handed over to a continuation, the
- * exact place to resume.
+ * exact place to resume. Its schema and its state transitions live here: {@link #start} (running),
+ * {@link #resume} (a continuation takes the claim back), {@link #handOver} (continued), {@link
+ * #complete} and {@link #fail}.
  */
 final class Manifest {
   static final String RUNNING = "running";
@@ -29,18 +37,77 @@ final class Manifest {
 
   static Manifest parse(byte[] bytes) {
     try {
-      JsonNode n = Json.mapper().readTree(bytes);
+      JsonNode n = Json.parse(bytes);
       if (n == null || !n.isObject()) {
         throw new IllegalArgumentException("a manifest is a JSON object");
       }
       return new Manifest((ObjectNode) n);
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable manifest: " + e.getMessage(), e);
+    } catch (InvalidInputException e) {
+      throw new UncheckedIOException(new IOException("unreadable manifest: " + e.getMessage(), e));
     }
   }
 
-  static Manifest fresh() {
-    return new Manifest(Json.mapper().createObjectNode());
+  /** A new claim on the work: running, with a fresh claim id and a lease. */
+  static Manifest start(String bucket, String key, BlobStore.Info input, ModelMetadata md, long leaseUntilEpochMs) {
+    Manifest m = new Manifest(JsonNodeFactory.instance.objectNode());
+    m.root.put("status", RUNNING).put("claim", UUID.randomUUID().toString()).put("leaseUntilEpochMs", leaseUntilEpochMs);
+    m.root.putObject("input").put("bucket", bucket).put("key", key).put("etag", input.etag()).put("size", input.size());
+    m.root.putObject("model").put("name", md.name()).put("version", md.version());
+    m.root.putObject("timings").put("startedAt", Instant.now().toString()).put("invocations", 1);
+    return m;
+  }
+
+  /** A continuation takes the work back: running again, with a new lease, one invocation more. */
+  void resume(long leaseUntilEpochMs) {
+    root.put("status", RUNNING).put("leaseUntilEpochMs", leaseUntilEpochMs);
+    root.with("timings").put("invocations", root.path("timings").path("invocations").asInt() + 1);
+  }
+
+  /** Where the run writes: its output and rejects keys, and the input's format. */
+  void target(String outputKey, String rejectsKey, String format, boolean gzip) {
+    root.put("output", outputKey).put("rejects", rejectsKey);
+    root.with("input").put("format", format).put("gzip", gzip);
+  }
+
+  /** The run hands over to a continuation: continued, under a new claim id, with its counts so far. */
+  void handOver(PartWriter.Covered at) {
+    root.put("status", CONTINUED).put("claim", UUID.randomUUID().toString());
+    root.putObject("rows").put("in", at.rowsIn()).put("out", at.rowsOut()).put("rejected", at.rejected());
+  }
+
+  /** The run is done: counts, timings, throughput over all invocations, and the JVM's peak heap. */
+  void complete(long rowsIn, long rowsOut, long rejected, double lastInvocationSeconds, double waitingForInputSeconds,
+      double waitingForUploadsSeconds, long peakHeapMiB, long peakOldGenMiB, long maxHeapMiB) {
+    root.put("status", COMPLETED).remove("progress");
+    root.remove("leaseUntilEpochMs");
+    root.putObject("rows").put("in", rowsIn).put("out", rowsOut).put("rejected", rejected);
+    ObjectNode timings = root.with("timings");
+    timings.put("finishedAt", Instant.now().toString());
+    timings.put("lastInvocationSeconds", lastInvocationSeconds);
+    // where the last invocation waited: on reading and parsing, or on part uploads
+    timings.put("waitingForInputSeconds", waitingForInputSeconds);
+    timings.put("waitingForUploadsSeconds", waitingForUploadsSeconds);
+    double total = Duration.between(Instant.parse(timings.path("startedAt").asText()), Instant.now()).toMillis()
+        / 1000.0;
+    timings.put("seconds", total);
+    root.put("throughputRowsPerSecond", total > 0 ? Math.round(rowsIn / Math.max(total, 1e-3)) : rowsIn);
+    root.putObject("jvm").put("peakHeapMiB", peakHeapMiB).put("peakOldGenMiB", peakOldGenMiB)
+        .put("maxHeapMiB", maxHeapMiB);
+  }
+
+  /** The run failed for a reason in the file (or the configuration): it is not retried. */
+  void fail(String reason) {
+    root.put("status", FAILED).put("error", reason).remove("progress");
+    root.remove("leaseUntilEpochMs");
+    root.with("timings").put("finishedAt", Instant.now().toString());
+  }
+
+  String error() {
+    return root.path("error").asText();
+  }
+
+  boolean hasProgress() {
+    return root.has("progress");
   }
 
   byte[] bytes() {
@@ -74,7 +141,7 @@ final class Manifest {
   /** One writer's checkpoint: its upload, its parts, and the object holding the bytes after them. */
   record WriterState(String uploadId, List<BlobStore.Part> parts, String tailKey) {
     ObjectNode toJson() {
-      ObjectNode o = Json.mapper().createObjectNode();
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
       if (uploadId != null) {
         o.put("uploadId", uploadId);
       }

@@ -2,6 +2,7 @@ package dev.modelfn.core.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.modelfn.codec.CsvCodec;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
@@ -257,7 +258,7 @@ abstract class RowDecoder {
     @Override
     void decode(byte[] record, int length, float[] dest, int at) {
       JsonNode row = Json.parse(record, 0, length);
-      ArrayNode one = Json.mapper().createArrayNode().add(row);
+      ArrayNode one = JsonNodeFactory.instance.arrayNode().add(row);
       float[] values = (float[]) InstancesCodec.decode(one, "", sig, 1).inputs().get(0).data();
       System.arraycopy(values, 0, dest, at, width);
     }

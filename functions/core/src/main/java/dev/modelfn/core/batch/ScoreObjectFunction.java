@@ -1,18 +1,17 @@
 package dev.modelfn.core.batch;
 
-import dev.modelfn.core.storage.BlobStore;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelfn.config.EnvValues;
-import dev.modelfn.config.EnvVars;
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
-import java.util.Map;
 import dev.modelfn.codec.CsvCodec;
 import dev.modelfn.codec.Json;
 import dev.modelfn.codec.Predictions;
+import dev.modelfn.config.EnvValues;
+import dev.modelfn.config.EnvVars;
+import dev.modelfn.core.storage.BlobStore;
 import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.ElementType;
 import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.InferenceResult;
@@ -27,11 +26,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -177,10 +175,7 @@ public final class ScoreObjectFunction {
     String base = InputFormat.gzipped(rel) ? rel.substring(0, rel.length() - 3) : rel;
     String outKey = settings.outputPrefix() + base + (outFormat == inFormat.get() ? "" : outFormat.extension());
     String rejectsKey = settings.rejectsPrefix() + rel + ".jsonl";
-    ObjectNode root = m.root;
-    root.put("output", outKey).put("rejects", rejectsKey);
-    root.with("input").put("format", inFormat.get().name().toLowerCase(java.util.Locale.ROOT))
-        .put("gzip", InputFormat.gzipped(rel));
+    m.target(outKey, rejectsKey, inFormat.get().name().toLowerCase(java.util.Locale.ROOT), InputFormat.gzipped(rel));
     try {
       return score(req, claim, inFormat.get(), outFormat, outKey, rejectsKey, manifestKey, remainingMillis, t0);
     } catch (HeaderException e) {
@@ -210,8 +205,7 @@ public final class ScoreObjectFunction {
       boolean sameWork = m.inputEtag().equals(input.etag()) && m.modelVersion().equals(md.version());
       if (req.continuationClaim().isPresent()) {
         if (m.status().equals(Manifest.CONTINUED) && m.claim().equals(req.continuationClaim().get()) && sameWork) {
-          m.root.put("status", Manifest.RUNNING).put("leaseUntilEpochMs", lease);
-          m.root.with("timings").put("invocations", m.root.path("timings").path("invocations").asInt() + 1);
+          m.resume(lease);
           if (store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", existing.get().etag())) {
             return new Claim(m, store.get(req.bucket(), manifestKey).map(BlobStore.Blob::etag).orElse(null), null,
                 null);
@@ -228,7 +222,7 @@ public final class ScoreObjectFunction {
           }
           case Manifest.FAILED -> {
             return new Claim(null, null, Outcome.DUPLICATE, "already failed for this input and model version: "
-                + m.root.path("error").asText());
+                + m.error());
           }
           default -> {
             if (m.leaseUntil() > System.currentTimeMillis()) {
@@ -249,13 +243,7 @@ public final class ScoreObjectFunction {
   }
 
   private static Manifest newManifest(Request req, BlobStore.Info input, ModelMetadata md, long lease) {
-    Manifest m = Manifest.fresh();
-    m.root.put("status", Manifest.RUNNING).put("claim", UUID.randomUUID().toString()).put("leaseUntilEpochMs", lease);
-    m.root.putObject("input").put("bucket", req.bucket()).put("key", req.key()).put("etag", input.etag())
-        .put("size", input.size());
-    m.root.putObject("model").put("name", md.name()).put("version", md.version());
-    m.root.putObject("timings").put("startedAt", Instant.now().toString()).put("invocations", 1);
-    return m;
+    return Manifest.start(req.bucket(), req.key(), input, md, lease);
   }
 
   /** A CSV header that cannot be mapped onto the model's features: the whole file fails. */
@@ -294,7 +282,7 @@ public final class ScoreObjectFunction {
     } catch (IllegalArgumentException e) {
       throw new HeaderException(e.getMessage());
     }
-    boolean resumed = m.root.has("progress");
+    boolean resumed = m.hasProgress();
     Manifest.Progress progress = resumed ? m.progress() : null;
     PartWriter out = new PartWriter(store, req.bucket(), outKey, outFormat.contentType(), settings.partBytes(), IO,
         resumed ? resumedState(req, progress.output()) : null);
@@ -378,22 +366,9 @@ public final class ScoreObjectFunction {
       store.delete(req.bucket(), progress.rejects().tailKey());
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    ObjectNode root = m.root;
-    root.put("status", Manifest.COMPLETED).remove("progress");
-    root.remove("leaseUntilEpochMs");
-    root.putObject("rows").put("in", rowsIn).put("out", rowsOut).put("rejected", rejected);
-    ObjectNode timings = root.with("timings");
-    timings.put("finishedAt", Instant.now().toString());
-    timings.put("lastInvocationSeconds", seconds);
-    // where the last invocation waited: on reading and parsing, or on part uploads
-    timings.put("waitingForInputSeconds", waitingForInput / 1e9);
-    timings.put("waitingForUploadsSeconds", (out.uploadWaitNanos() + rej.uploadWaitNanos()) / 1e9);
-    double total = Duration.between(Instant.parse(timings.path("startedAt").asText()), Instant.now()).toMillis()
-        / 1000.0;
-    timings.put("seconds", total);
-    root.put("throughputRowsPerSecond", total > 0 ? Math.round(rowsIn / Math.max(total, 1e-3)) : rowsIn);
-    root.putObject("jvm").put("peakHeapMiB", heapPeakMiB(false)).put("peakOldGenMiB", heapPeakMiB(true))
-        .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    m.complete(rowsIn, rowsOut, rejected, seconds, waitingForInput / 1e9,
+        (out.uploadWaitNanos() + rej.uploadWaitNanos()) / 1e9, heapPeakMiB(false), heapPeakMiB(true),
+        Runtime.getRuntime().maxMemory() / (1024 * 1024));
     if (!store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag())) {
       log.warn("manifest changed under a finished run; predictions are written, the manifest is not updated", "key",
           req.key());
@@ -457,8 +432,7 @@ public final class ScoreObjectFunction {
     Manifest.WriterState outState = saveTail(req, out.checkpoint(), tailBase + ".output-tail");
     Manifest.WriterState rejState = saveTail(req, rej.checkpoint(), tailBase + ".rejects-tail");
     m.progress(new Manifest.Progress(at, reader.header, reader.headerRead, outputHeaderWritten, outState, rejState));
-    m.root.put("status", Manifest.CONTINUED).put("claim", UUID.randomUUID().toString());
-    m.root.putObject("rows").put("in", at.rowsIn()).put("out", at.rowsOut()).put("rejected", at.rejected());
+    m.handOver(at);
     if (!store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag())) {
       out.abort();
       rej.abort();
@@ -490,9 +464,7 @@ public final class ScoreObjectFunction {
 
   private Result fail(Request req, String manifestKey, Claim claim, String reason, Throwable error) {
     Manifest m = claim.manifest();
-    m.root.put("status", Manifest.FAILED).put("error", reason).remove("progress");
-    m.root.remove("leaseUntilEpochMs");
-    m.root.with("timings").put("finishedAt", Instant.now().toString());
+    m.fail(reason);
     store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag());
     if (error != null && !(error instanceof InvalidInputException)) {
       log.error("batch scoring failed", error, "key", req.key(), "reason", reason);

@@ -2,6 +2,7 @@ package dev.modelfn.core.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
 import dev.modelfn.codec.Predictions;
@@ -70,7 +71,7 @@ public final class ScoreRecordsFunction {
     float[] x = new float[records.size() * width];
     for (SourceRecord r : records) {
       try {
-        ArrayNode one = Json.mapper().createArrayNode().add(Json.parse(r.payload()));
+        ArrayNode one = JsonNodeFactory.instance.arrayNode().add(Json.parse(r.payload()));
         float[] v = (float[]) InstancesCodec.decode(one, "", md.signature(), 1).inputs().get(0).data();
         System.arraycopy(v, 0, x, valid.size() * width, width);
         valid.add(r);

@@ -2,10 +2,10 @@ package dev.modelfn.core.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelfn.core.storage.BlobStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.storage.BlobStore;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
 import dev.modelfn.telemetry.JsonLogger;

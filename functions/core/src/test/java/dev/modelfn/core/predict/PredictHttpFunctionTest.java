@@ -1,7 +1,5 @@
 package dev.modelfn.core.predict;
 
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +7,8 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
 import dev.modelfn.model.InferenceRequest;
 import dev.modelfn.model.InferenceResult;
 import dev.modelfn.model.ModelLoader;
