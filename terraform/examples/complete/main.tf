@@ -9,6 +9,24 @@ provider "aws" {
   }
 }
 
+# With package_bucket, the package is uploaded once and every function reads it from there (as
+# the CDK's asset); without, each function uploads it directly (Lambda allows 50 MB zipped).
+resource "aws_s3_object" "package" {
+  count       = var.package_bucket == null ? 0 : 1
+  bucket      = var.package_bucket
+  key         = "modelfn/packages/${filemd5(var.package_file)}.zip"
+  source      = var.package_file
+  source_hash = filemd5(var.package_file)
+}
+
+locals {
+  package_s3 = var.package_bucket == null ? null : {
+    bucket  = aws_s3_object.package[0].bucket
+    key     = aws_s3_object.package[0].key
+    version = null
+  }
+}
+
 locals {
   needs_data = contains(var.modes, "batch") || contains(var.modes, "async")
   canary     = contains(["canary", "weighted"], var.release)
@@ -25,6 +43,7 @@ module "async" {
   count            = contains(var.modes, "async") ? 1 : 0
   name             = var.name
   package_file     = var.package_file
+  package_s3       = local.package_s3
   model_uri        = var.model_uri
   model_name       = var.model_name
   architecture     = var.architecture
@@ -38,6 +57,7 @@ module "shadow" {
   count               = var.release == "shadow" ? 1 : 0
   name                = var.name
   package_file        = var.package_file
+  package_s3          = local.package_s3
   candidate_model_uri = coalesce(var.shadow_model_uri, var.model_uri)
   model_name          = var.model_name
   architecture        = var.architecture
@@ -48,6 +68,7 @@ module "endpoint" {
   source        = "../../modules/model-endpoint"
   name          = var.name
   package_file  = var.package_file
+  package_s3    = local.package_s3
   model_uri     = var.model_uri
   model_name    = var.model_name
   architecture  = var.architecture
@@ -84,6 +105,7 @@ module "canary" {
   canary_weight        = var.canary_weight
   model_name           = var.model_name
   package_file         = var.package_file
+  package_s3           = local.package_s3
   architecture         = var.architecture
 }
 
@@ -98,6 +120,7 @@ module "blue_green" {
   blue_version  = var.blue_version
   green_version = var.green_version
   package_file  = var.package_file
+  package_s3    = local.package_s3
   architecture  = var.architecture
 }
 
@@ -106,6 +129,7 @@ module "batch" {
   count            = contains(var.modes, "batch") ? 1 : 0
   name             = var.name
   package_file     = var.package_file
+  package_s3       = local.package_s3
   model_uri        = var.model_uri
   model_name       = var.model_name
   architecture     = var.architecture
@@ -118,6 +142,7 @@ module "stream" {
   count        = contains(var.modes, "stream") ? 1 : 0
   name         = var.name
   package_file = var.package_file
+  package_s3   = local.package_s3
   model_uri    = var.model_uri
   model_name   = var.model_name
   architecture = var.architecture

@@ -4,6 +4,12 @@ variable "package_file" {
   default     = "../../../functions/aws-lambda/target/modelfn-aws-lambda.zip"
 }
 
+variable "package_bucket" {
+  description = "An existing bucket to upload the package to once (all functions read it there); null: each function uploads it directly."
+  type        = string
+  default     = null
+}
+
 variable "model_uri" {
   description = "The model: classpath:PATH.onnx inside the package (default the example model) or s3://BUCKET/KEY.onnx."
   type        = string

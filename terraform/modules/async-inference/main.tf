@@ -96,6 +96,7 @@ module "worker" {
   description          = "async job worker (${var.model_name})"
   handler              = "dev.modelfn.aws.AsyncJobHandler::handleRequest"
   package_file         = var.package_file
+  package_s3           = var.package_s3
   architecture         = var.architecture
   memory_mb            = var.memory_mb
   timeout_seconds      = var.timeout_seconds

@@ -12,6 +12,16 @@ variable "package_file" {
   type        = string
 }
 
+variable "package_s3" {
+  description = "The package as an S3 object, uploaded once (as the CDK's asset), instead of a direct upload per function (which Lambda limits to 50 MB zipped). package_file still gives the code hash."
+  type = object({
+    bucket  = string
+    key     = string
+    version = optional(string)
+  })
+  default = null
+}
+
 variable "data_bucket_name" {
   description = "The data bucket (data-bucket's bucket_name)."
   type        = string

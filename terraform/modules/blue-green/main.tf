@@ -30,6 +30,7 @@ module "validation" {
   description        = "golden-request replay (pre-switch validation)"
   handler            = "dev.modelfn.aws.GoldenReplayHandler::handleRequest"
   package_file       = var.package_file
+  package_s3         = var.package_s3
   architecture       = var.architecture
   memory_mb          = 512
   timeout_seconds    = 300

@@ -110,6 +110,7 @@ module "pre_traffic_hook" {
   description        = "golden-request replay (pre-traffic hook)"
   handler            = "dev.modelfn.aws.GoldenReplayHandler::handleRequest"
   package_file       = var.package_file
+  package_s3         = var.package_s3
   architecture       = var.architecture
   memory_mb          = 512
   timeout_seconds    = 300

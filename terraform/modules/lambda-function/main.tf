@@ -90,17 +90,20 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_lambda_function" "this" {
-  function_name    = var.function_name
-  description      = "modelfn ${var.description}"
-  role             = aws_iam_role.this.arn
-  runtime          = var.runtime
-  architectures    = [var.architecture]
-  handler          = var.handler
-  filename         = var.package_file
-  source_code_hash = filebase64sha256(var.package_file)
-  memory_size      = var.memory_mb
-  timeout          = var.timeout_seconds
-  publish          = var.publish
+  function_name     = var.function_name
+  description       = "modelfn ${var.description}"
+  role              = aws_iam_role.this.arn
+  runtime           = var.runtime
+  architectures     = [var.architecture]
+  handler           = var.handler
+  filename          = var.package_s3 == null ? var.package_file : null
+  s3_bucket         = try(var.package_s3.bucket, null)
+  s3_key            = try(var.package_s3.key, null)
+  s3_object_version = try(var.package_s3.version, null)
+  source_code_hash  = filebase64sha256(var.package_file)
+  memory_size       = var.memory_mb
+  timeout           = var.timeout_seconds
+  publish           = var.publish
 
   reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
 

@@ -26,6 +26,16 @@ variable "package_file" {
   type        = string
 }
 
+variable "package_s3" {
+  description = "The package as an S3 object, uploaded once (as the CDK's asset), instead of a direct upload per function (which Lambda limits to 50 MB zipped). package_file still gives the code hash."
+  type = object({
+    bucket  = string
+    key     = string
+    version = optional(string)
+  })
+  default = null
+}
+
 variable "runtime" {
   description = "Lambda runtime; modelfn targets java21 (SnapStart, arm64 and x86_64)."
   type        = string

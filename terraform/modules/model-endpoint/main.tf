@@ -70,6 +70,7 @@ module "function" {
   description          = "predict (${var.model_name})"
   handler              = local.handler
   package_file         = var.package_file
+  package_s3           = var.package_s3
   architecture         = var.architecture
   memory_mb            = var.memory_mb
   timeout_seconds      = var.timeout_seconds

@@ -16,6 +16,7 @@ module "function" {
   description          = "shadow (${var.model_name})"
   handler              = "dev.modelfn.aws.ShadowCompareHandler::handleRequest"
   package_file         = var.package_file
+  package_s3           = var.package_s3
   architecture         = var.architecture
   memory_mb            = var.memory_mb
   timeout_seconds      = var.timeout_seconds

@@ -101,6 +101,7 @@ module "function" {
   description          = "stream inference (${var.model_name})"
   handler              = "dev.modelfn.aws.StreamInferenceHandler::handleRequest"
   package_file         = var.package_file
+  package_s3           = var.package_s3
   architecture         = var.architecture
   memory_mb            = var.memory_mb
   timeout_seconds      = var.timeout_seconds

@@ -18,3 +18,14 @@ run "live_copies_a_sample_to_the_candidate" {
     error_message = "the predict function may invoke the shadow alias"
   }
 }
+
+run "package_uploaded_once" {
+  command = plan
+  variables {
+    package_bucket = "deploy-bucket"
+  }
+  assert {
+    condition     = aws_s3_object.package[0].bucket == "deploy-bucket" && startswith(aws_s3_object.package[0].key, "modelfn/packages/")
+    error_message = "with package_bucket the package is uploaded once"
+  }
+}

@@ -47,3 +47,18 @@ run "refuses_wildcard_actions" {
   }
   expect_failures = [var.policy_statements]
 }
+
+run "code_from_an_s3_object" {
+  command = plan
+  variables {
+    package_s3 = { bucket = "deploy-bucket", key = "modelfn/packages/abc.zip" }
+  }
+  assert {
+    condition     = aws_lambda_function.this.s3_bucket == "deploy-bucket" && aws_lambda_function.this.s3_key == "modelfn/packages/abc.zip" && aws_lambda_function.this.filename == null
+    error_message = "with package_s3 the code comes from the object, not a direct upload"
+  }
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256(var.package_file)
+    error_message = "the local package still gives the code hash"
+  }
+}

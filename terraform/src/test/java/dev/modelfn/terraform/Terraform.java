@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The {@code terraform} CLI as the tests run it: offline, against the provider mirror ({@code
  * /opt/tf-plugins}, or {@code MODELFN_TF_PLUGIN_DIR}), no CLI configuration, one init per directory,
- * working files under {@code target/terraform} so the source tree stays clean.
+ * working files under {@code target/terraform/run-PID} so the source tree stays clean and two builds of
+ * one checkout do not meet.
  */
 final class Terraform {
   /** The Terraform project: {@code <repo>/terraform}. */
   static final Path ROOT = Path.of(System.getProperty("modelfn.terraform.dir", "")).toAbsolutePath().normalize();
+  /** One folder per test JVM, so that two builds of one checkout do not share data dirs and outputs. */
   private static final Path WORK = Path.of(System.getProperty("modelfn.terraform.work",
-      ROOT.resolve("target/terraform").toString()));
+      ROOT.resolve("target/terraform").toString())).resolve("run-" + ProcessHandle.current().pid());
   private static final Path PLUGIN_DIR = Path.of(Optional.ofNullable(System.getenv("MODELFN_TF_PLUGIN_DIR"))
       .orElse("/opt/tf-plugins"));
   private static final Set<Path> INITIALISED = new HashSet<>();
