@@ -35,28 +35,35 @@ final class CompleteExample {
   /** The resources of each run block (canary, weighted, shadow, bluegreen, none), applied once per JVM. */
   static synchronized Map<String, List<Resource>> states() {
     if (states == null) {
-      Terraform.init(DIR);
-      Path out = Terraform.workDir().resolve("complete-parity.jsonl");
-      try {
-        Files.createDirectories(out.getParent());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      long start = System.nanoTime();
-      Terraform.Result r = Terraform.run(DIR, 600, out, "test", "-json", "-verbose", "-no-color",
-          "-filter=tests/parity.tftest.hcl");
-      System.out.printf("[modelfn-terraform] examples/complete: 5 mocked applies in %d ms%n",
-          (System.nanoTime() - start) / 1_000_000);
-      Map<String, List<Resource>> byRun = new LinkedHashMap<>();
-      List<String> failed = new ArrayList<>();
-      read(out, byRun, failed);
-      if (r.exitCode() != 0 || !failed.isEmpty()) {
-        throw new AssertionError("terraform test in examples/complete failed (exit " + r.exitCode() + "):\n"
-            + String.join("\n", failed) + "\n" + r.stderr());
-      }
-      states = byRun;
+      states = apply(DIR, "tests/parity.tftest.hcl");
     }
     return states;
+  }
+
+  /**
+   * Runs one test file of {@code dir} against the mocked provider with {@code -json -verbose} and
+   * returns the resources of each run block's resulting state.
+   */
+  static Map<String, List<Resource>> apply(Path dir, String testFile) {
+    Terraform.init(dir);
+    Path out = Terraform.workDir().resolve(dir.toString().replace('/', '_') + "-states.jsonl");
+    try {
+      Files.createDirectories(out.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long start = System.nanoTime();
+    Terraform.Result r = Terraform.run(dir, 600, out, "test", "-json", "-verbose", "-no-color", "-filter=" + testFile);
+    Map<String, List<Resource>> byRun = new LinkedHashMap<>();
+    List<String> failed = new ArrayList<>();
+    read(out, byRun, failed);
+    System.out.printf("[modelfn-terraform] %s/%s: %d mocked runs in %d ms%n", dir, testFile, byRun.size(),
+        (System.nanoTime() - start) / 1_000_000);
+    if (r.exitCode() != 0 || !failed.isEmpty()) {
+      throw new AssertionError("terraform test " + testFile + " in " + dir + " failed (exit " + r.exitCode() + "):\n"
+          + String.join("\n", failed) + "\n" + r.stderr());
+    }
+    return byRun;
   }
 
   /** Reads the JSON lines: states of the runs, and the diagnostics and failed runs. */

@@ -31,7 +31,6 @@ final class Terraform {
   private static final Path PLUGIN_DIR = Path.of(Optional.ofNullable(System.getenv("MODELFN_TF_PLUGIN_DIR"))
       .orElse("/opt/tf-plugins"));
   private static final Set<Path> INITIALISED = new HashSet<>();
-  private static boolean toldWhySkipped;
 
   private Terraform() {}
 
@@ -55,20 +54,16 @@ final class Terraform {
   }
 
   /**
-   * Skips the calling test, saying why on the console too, unless terraform and the provider mirror
-   * are there.
+   * Skips the calling test unless terraform and the provider mirror are there; the reason reaches
+   * the console through the project's SkipReasonsListener (shared's test-jar).
    */
   static synchronized void assumeAvailable() {
     String reason = null;
     if (executable().isEmpty()) {
-      reason = "terraform is not on PATH: the Terraform tests (fmt, validate, terraform test, CDK parity) are skipped";
+      reason = "terraform is not on PATH (fmt, validate, terraform test and the CDK parity need it)";
     } else if (!Files.isDirectory(PLUGIN_DIR.resolve("registry.terraform.io/hashicorp/aws"))) {
-      reason = "no hashicorp/aws provider mirror at " + PLUGIN_DIR + " (set MODELFN_TF_PLUGIN_DIR): the Terraform tests"
+      reason = "no hashicorp/aws provider mirror at " + PLUGIN_DIR + " (set MODELFN_TF_PLUGIN_DIR): the tests"
           + " are skipped, since the registry is not reachable offline";
-    }
-    if (reason != null && !toldWhySkipped) {
-      System.out.println("[modelfn-terraform] SKIPPED: " + reason);
-      toldWhySkipped = true;
     }
     Assumptions.assumeTrue(reason == null, reason);
   }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
 class TerraformModulesTest {
   /** The modules users call (the others are building blocks of these). */
   static final List<String> PUBLIC_MODULES = List.of("model-endpoint", "canary-release", "shadow-traffic",
-      "blue-green", "batch-scoring", "stream-inference", "async-inference", "data-bucket", "model-dashboard");
+      "blue-green", "batch-scoring", "stream-inference", "async-inference", "data-bucket", "model-dashboard", "edge-cdn");
 
   @Test
   void formatsEveryFileCanonically() {
@@ -49,8 +49,9 @@ class TerraformModulesTest {
   @TestFactory
   Stream<DynamicTest> passesEachModulesOwnTests() {
     Terraform.assumeAvailable();
-    // examples/complete's runs are applied once for the parity and security tests (CompleteExample).
-    return Terraform.configurations().stream().filter(d -> !d.equals(CompleteExample.DIR))
+    // examples/complete's and edge-cdn's runs are applied once, for the parity tests that read their states.
+    return Terraform.configurations().stream()
+        .filter(d -> !d.equals(CompleteExample.DIR) && !d.equals(EdgeCdnParityTest.DIR))
         .filter(d -> Files.isDirectory(Terraform.ROOT.resolve(d).resolve("tests")))
         .map(dir -> DynamicTest.dynamicTest(dir.toString(), () -> {
           Terraform.init(dir);
