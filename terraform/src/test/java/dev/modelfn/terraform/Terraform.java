@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The {@code terraform} CLI as the tests run it: offline, against the provider mirror ({@code
  * /opt/tf-plugins}, or {@code MODELFN_TF_PLUGIN_DIR}), no CLI configuration, one init per directory,
- * working files under {@code target/terraform/run-PID} so the source tree stays clean and two builds of
- * one checkout do not meet.
+ * in a copy of the sources under {@code target/terraform/run-PID}, so that the source tree stays clean
+ * and two builds of one checkout do not meet.
  */
 final class Terraform {
   /** The Terraform project: {@code <repo>/terraform}. */
@@ -114,17 +114,17 @@ final class Terraform {
     List<String> cmd = new ArrayList<>();
     cmd.add(executable().orElseThrow().toString());
     cmd.addAll(List.of(args));
-    Path cwd = ROOT.resolve(dir);
-    Path data = WORK.resolve(dir.toString().isEmpty() ? "root" : dir.toString().replace(File.separatorChar, '_'));
+    // fmt reads the sources; everything else runs in this JVM's copy of them (init writes lock files).
+    boolean fmt = args.length > 0 && args[0].equals("fmt");
+    Path cwd = fmt ? ROOT.resolve(dir) : copy().resolve(dir);
     try {
-      Files.createDirectories(data);
+      Files.createDirectories(WORK);
       Path out = stdoutFile != null ? stdoutFile : Files.createTempFile(WORK, "stdout", ".txt");
       Path err = Files.createTempFile(WORK, "stderr", ".txt");
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
           .redirectOutput(out.toFile()).redirectError(err.toFile());
       Map<String, String> env = pb.environment();
       env.put("TF_CLI_CONFIG_FILE", "/dev/null"); // no registry, no credentials helpers: the mirror only
-      env.put("TF_DATA_DIR", data.resolve(".terraform").toString());
       env.put("TF_IN_AUTOMATION", "1");
       env.put("CHECKPOINT_DISABLE", "1");
       for (String k : List.of("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
@@ -149,6 +149,43 @@ final class Terraform {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Path copy;
+
+  /**
+   * This JVM's copy of the Terraform sources ({@code modules}, {@code examples}, {@code tests}), made
+   * once: {@code terraform init} writes {@code .terraform/} and a lock file beside the configuration,
+   * and two builds of one checkout (or a build and someone's shell) must not write the same ones.
+   */
+  private static synchronized Path copy() {
+    if (copy == null) {
+      Path target = WORK.resolve("src");
+      try {
+        for (String top : List.of("modules", "examples", "tests")) {
+          Path from = ROOT.resolve(top);
+          try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+              Path rel = ROOT.relativize(f);
+              String name = f.getFileName().toString();
+              if (rel.toString().contains(".terraform") || name.equals(".terraform.lock.hcl")) {
+                continue;
+              }
+              Path to = target.resolve(rel.toString());
+              if (Files.isDirectory(f)) {
+                Files.createDirectories(to);
+              } else {
+                Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      copy = target;
+    }
+    return copy;
   }
 
   static Path workDir() {
