@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.AwsPredictors;
@@ -202,11 +201,6 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
 
   /** A Kinesis or SQS event's records, and the ordering its platform retries them with. */
   public record Batch(List<SourceRecord> records, ScoreRecordsFunction.Ordering ordering) {}
-
-  /** Scores a Kinesis or SQS event; the answer lists the records to retry. */
-  public ObjectNode handle(JsonNode event) {
-    return handle(records(event.toString().getBytes(StandardCharsets.UTF_8)));
-  }
 
   /** Scores the records of an event; the answer lists the records to retry. */
   public ObjectNode handle(Batch batch) {
