@@ -5,26 +5,16 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
-import dev.modelfn.config.ModelfnConfig;
-import dev.modelfn.core.async.AsyncConfig;
 import dev.modelfn.core.async.AsyncJobWorker;
-import dev.modelfn.core.async.CallbackClient;
-import dev.modelfn.core.predict.PredictFunction;
-import dev.modelfn.core.predict.PredictHttpFunction;
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
+import dev.modelfn.core.platform.Functions;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Map;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Lambda handler for asynchronous jobs. Trigger: the job queue ({@code MODELFN_JOBS_QUEUE_URL}) as an
@@ -43,47 +33,8 @@ public final class AsyncJobHandler implements RequestStreamHandler {
   }
 
   public AsyncJobHandler(Map<String, String> env) {
-    String remoteName = env.getOrDefault(EnvVars.SAGEMAKER_ASYNC_ENDPOINT, "").trim();
-    // Jobs run on a SageMaker asynchronous endpoint, or on the worker's own model (which it then loads).
-    ModelfnConfig config = remoteName.isEmpty() ? ModelfnConfig.from(env) : null;
-    this.log = new JsonLogger("dev.modelfn.aws.AsyncJobHandler", config != null ? config.logLevel()
-        : env.getOrDefault(EnvVars.LOG_LEVEL, "INFO"));
-    AsyncConfig async = AsyncConfig.from(env).orElseThrow(() -> new ModelfnException(Problem.CONFIGURATION_ERROR, "the job worker needs "
-        + EnvVars.DATA_BUCKET + " (results) and " + EnvVars.JOBS_QUEUE_URL + " (callback retries)"));
-    PredictHttpFunction predict = config == null ? null
-        : new PredictHttpFunction(new PredictFunction(AwsPredictors.create(config, env)), config, null,
-            EmfMetrics.factory(config.metricsNamespace(), config.metricsEnabled()));
-    SageMakerAsyncEndpoint remote = remoteName.isEmpty() ? null
-        : new SageMakerAsyncEndpoint(AwsPredictors.sageMakerClient(env), remoteName);
-    var signer = CallbackSecrets.from(env, () -> {
-      var b = SecretsManagerClient.builder()
-          .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create());
-      String endpoint = env.get("AWS_ENDPOINT_URL");
-      if (endpoint != null && !endpoint.isBlank()) {
-        b.endpointOverride(java.net.URI.create(endpoint.trim()));
-      }
-      return b.build();
-    }, Clock.systemUTC());
-    if (signer.get() == null) {
-      log.warn("no callback signing secret: callbacks will fail until one is configured", "set",
-          EnvVars.CALLBACK_SECRET_ARN + " or " + EnvVars.CALLBACK_SECRET);
-    }
-    Map<String, String> dims = new java.util.LinkedHashMap<>();
-    dims.put("Model", predict != null ? predict.metadata().name()
-        : env.getOrDefault(EnvVars.MODEL_NAME, remoteName));
-    if (predict != null) {
-      dims.put("ModelVersion", predict.metadata().version());
-    }
-    EmfMetrics metrics = new EmfMetrics(env.getOrDefault(EnvVars.METRICS_NAMESPACE, "modelfn"),
-        !"false".equalsIgnoreCase(env.getOrDefault(EnvVars.METRICS_ENABLED, "true").trim()), dims);
-    this.worker = new AsyncJobWorker(predict, AsyncJobsAws.store(async, env),
-        AsyncJobsAws.queue(AwsPredictors.sqsClient(env), async.queueUrl(), async.deadLetterUrl()),
-        CallbackClient.create(AsyncJobsAws.policy(async), async.timeout()), signer, async.delivery(),
-        Clock.systemUTC(), new SecureRandom(), log, metrics, remote,
-        remote == null ? null : AsyncConfig.polling(env));
-    if (remote != null) {
-      log.info("jobs run on a SageMaker asynchronous endpoint", "endpoint", remoteName);
-    }
+    this.log = new JsonLogger("dev.modelfn.aws.AsyncJobHandler", env.getOrDefault(EnvVars.LOG_LEVEL, "INFO"));
+    this.worker = Functions.asyncWorker(env, new AwsPlatform(env));
   }
 
   @Override

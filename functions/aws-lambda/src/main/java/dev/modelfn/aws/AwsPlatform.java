@@ -4,8 +4,11 @@ import dev.modelfn.aws.internal.AwsPredictors;
 import dev.modelfn.config.EnvValues;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.callback.CallbackSigner;
+import dev.modelfn.core.async.AsyncConfig;
+import dev.modelfn.core.async.AsyncEndpoint;
+import dev.modelfn.core.async.JobQueue;
 import dev.modelfn.core.batch.Continuations;
-import dev.modelfn.core.http.JobRoutes;
 import dev.modelfn.core.platform.Platform;
 import dev.modelfn.core.storage.BlobStore;
 import dev.modelfn.core.stream.DeadLetters;
@@ -14,8 +17,11 @@ import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
 import dev.modelfn.model.Predictor;
 import dev.modelfn.telemetry.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -37,8 +43,8 @@ public final class AwsPlatform implements Platform {
   }
 
   @Override
-  public Metrics.Factory metrics(ModelfnConfig config) {
-    return EmfMetrics.factory(config.metricsNamespace(), config.metricsEnabled());
+  public Metrics.Factory metrics(String namespace, boolean enabled) {
+    return EmfMetrics.factory(namespace, enabled);
   }
 
   @Override
@@ -86,8 +92,36 @@ public final class AwsPlatform implements Platform {
   }
 
   @Override
-  public Optional<JobRoutes> jobs() {
-    return Optional.ofNullable(AsyncJobsAws.jobs(env));
+  public JobQueue jobQueue(AsyncConfig config) {
+    SqsClient sqs = sqs();
+    String queueUrl = config.queueUrl();
+    Optional<String> deadLetterUrl = config.deadLetterUrl();
+    return new JobQueue() {
+      @Override
+      public void send(byte[] message, int delaySeconds) {
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(new String(message, StandardCharsets.UTF_8))
+            .delaySeconds(delaySeconds > 0 ? delaySeconds : null));
+      }
+
+      @Override
+      public void deadLetter(byte[] message) {
+        deadLetterUrl.ifPresent(url -> sqs.sendMessage(r -> r.queueUrl(url)
+            .messageBody(new String(message, StandardCharsets.UTF_8))));
+      }
+    };
+  }
+
+  /** {@code MODELFN_CALLBACK_SECRET_ARN} from Secrets Manager (refreshed), else {@code MODELFN_CALLBACK_SECRET}. */
+  @Override
+  public Supplier<CallbackSigner> callbackSigner() {
+    return CallbackSecrets.from(env, () -> AwsPredictors.secretsManagerClient(env), Clock.systemUTC());
+  }
+
+  /** The SageMaker asynchronous endpoint {@code MODELFN_SAGEMAKER_ASYNC_ENDPOINT}, if set. */
+  @Override
+  public Optional<AsyncEndpoint> asyncEndpoint() {
+    return EnvValues.text(env, EnvVars.SAGEMAKER_ASYNC_ENDPOINT)
+        .map(name -> new SageMakerAsyncEndpoint(AwsPredictors.sageMakerClient(env), name));
   }
 
   private synchronized SqsClient sqs() {

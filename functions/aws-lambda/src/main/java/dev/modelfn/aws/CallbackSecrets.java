@@ -2,6 +2,7 @@ package dev.modelfn.aws;
 
 import dev.modelfn.callback.CallbackSigner;
 import dev.modelfn.config.EnvVars;
+import dev.modelfn.core.async.AsyncConfig;
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
 import java.time.Clock;
@@ -46,17 +47,7 @@ final class CallbackSecrets implements Supplier<CallbackSigner> {
       s.signer = s.fetch();
       return s;
     }
-    String secret = env.get(EnvVars.CALLBACK_SECRET);
-    if (secret == null || secret.isEmpty()) {
-      return () -> null;
-    }
-    CallbackSigner fixed;
-    try {
-      fixed = new CallbackSigner(secret);
-    } catch (IllegalArgumentException e) {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET + ": " + e.getMessage());
-    }
-    return () -> fixed;
+    return AsyncConfig.callbackSigner(env);
   }
 
   private CallbackSigner fetch() {

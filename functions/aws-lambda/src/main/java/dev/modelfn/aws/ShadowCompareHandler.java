@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.crac.Core;
@@ -49,10 +48,9 @@ public final class ShadowCompareHandler implements RequestStreamHandler, Resourc
     this.candidate = new PredictHttpHandler(candidateEnv);
     ModelfnConfig config = ModelfnConfig.from(env);
     this.log = new JsonLogger("dev.modelfn.aws.ShadowCompareHandler", config.logLevel());
-    Map<String, String> dims = new LinkedHashMap<>();
-    dims.put("Model", candidate.function().metadata().name());
-    this.compare = new ShadowCompareFunction(TOLERANCE, new EmfMetrics(config.metricsNamespace(),
-        config.metricsEnabled(), dims));
+    this.compare = new ShadowCompareFunction(TOLERANCE, new AwsPlatform(env)
+        .metrics(config.metricsNamespace(), config.metricsEnabled())
+        .forDimensions(Map.of("Model", candidate.function().metadata().name())));
   }
 
   @Override

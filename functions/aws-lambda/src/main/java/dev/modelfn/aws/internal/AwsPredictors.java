@@ -66,6 +66,11 @@ public final class AwsPredictors {
     return client(software.amazon.awssdk.services.codedeploy.CodeDeployClient.builder(), env);
   }
 
+  public static software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManagerClient(
+      Map<String, String> env) {
+    return client(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder(), env);
+  }
+
   /** A client with the light HTTP client and the endpoint override, as every function builds them. */
   private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
       & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C client(B builder,

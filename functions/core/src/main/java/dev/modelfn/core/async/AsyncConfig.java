@@ -55,5 +55,21 @@ public record AsyncConfig(String bucket, String queueUrl, Optional<String> deadL
         java.time.Duration.ofSeconds(wait));
   }
 
-
+  /**
+   * The callback signing secret given in the environment ({@code MODELFN_CALLBACK_SECRET}), as every
+   * platform accepts it; a supplier of null when it is not set.
+   */
+  public static java.util.function.Supplier<dev.modelfn.callback.CallbackSigner> callbackSigner(Map<String, String> env) {
+    Optional<String> secret = Optional.ofNullable(env.get(EnvVars.CALLBACK_SECRET)).filter(v -> !v.isEmpty());
+    if (secret.isEmpty()) {
+      return () -> null;
+    }
+    dev.modelfn.callback.CallbackSigner fixed;
+    try {
+      fixed = new dev.modelfn.callback.CallbackSigner(secret.get());
+    } catch (IllegalArgumentException e) {
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET + ": " + e.getMessage());
+    }
+    return () -> fixed;
+  }
 }
