@@ -1,45 +1,39 @@
 package dev.modelfn.telemetry;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import dev.modelfn.codec.Json;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.StringWriter;
-import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
+import java.util.logging.Logger;
 
 /**
- * Writes one JSON object per line: {@code timestamp}, {@code level}, {@code logger}, {@code
- * message}, then the given key/value fields (request id, model, route, error ...). Cheap when a
- * level is off: nothing is formatted.
+ * Structured logging on {@code java.util.logging}: a message plus alternating keys and values
+ * (request id, model, route, error ...), handed to a JUL {@link Logger} as one {@link
+ * java.util.logging.LogRecord} whose parameters are those keys and values. How a record looks is the
+ * platform's formatter's business ({@link Logs#install}; JSON lines by default). Cheap when a level
+ * is off: the threshold ({@code MODELFN_LOG_LEVEL}) is checked before a record is made.
  */
 public final class JsonLogger {
-  /** Log levels in increasing severity. */
+  /** Log levels in increasing severity, with the JUL level each is logged at. */
   public enum Level {
-    DEBUG,
-    INFO,
-    WARN,
-    ERROR
+    DEBUG(java.util.logging.Level.FINE),
+    INFO(java.util.logging.Level.INFO),
+    WARN(java.util.logging.Level.WARNING),
+    ERROR(java.util.logging.Level.SEVERE);
+
+    private final java.util.logging.Level jul;
+
+    Level(java.util.logging.Level jul) {
+      this.jul = jul;
+    }
   }
 
-  private static volatile PrintStream sink = System.out;
-
-  private final String name;
+  private final Logger logger;
   private final Level threshold;
 
+  /**
+   * @param level the threshold: {@code DEBUG}, {@code INFO}, {@code WARN} or {@code ERROR}
+   */
   public JsonLogger(String name, String level) {
-    this.name = name;
+    this.logger = Logs.logger(name);
     this.threshold = Level.valueOf(level.toUpperCase(Locale.ROOT));
-  }
-
-  /** Redirects every logger of the process (used by benchmarks and tests that capture output). */
-  public static void setSink(PrintStream out) {
-    sink = out;
-  }
-
-  public static PrintStream sink() {
-    return sink;
   }
 
   public boolean enabled(Level level) {
@@ -67,52 +61,10 @@ public final class JsonLogger {
     if (!enabled(level)) {
       return;
     }
-    StringWriter w = new StringWriter(256);
-    try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
-      g.writeStartObject();
-      g.writeStringField("timestamp", Instant.now().toString());
-      g.writeStringField("level", level.name());
-      g.writeStringField("logger", name);
-      g.writeStringField("message", message);
-      for (int i = 0; i + 1 < keyValues.length; i += 2) {
-        Object v = keyValues[i + 1];
-        if (v == null) {
-          continue;
-        }
-        g.writeFieldName(String.valueOf(keyValues[i]));
-        writeValue(g, v);
-      }
-      if (error != null) {
-        g.writeStringField("error_type", error.getClass().getName());
-        g.writeStringField("error_message", String.valueOf(error.getMessage()));
-        StringWriter stack = new StringWriter();
-        error.printStackTrace(new java.io.PrintWriter(stack));
-        g.writeStringField("stack_trace", stack.toString());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      return; // a StringWriter does not fail
-    }
-    sink.println(w);
-  }
-
-  private static void writeValue(JsonGenerator g, Object v) throws IOException {
-    if (v instanceof Number n) {
-      if (n instanceof Double || n instanceof Float) {
-        g.writeNumber(n.doubleValue());
-      } else {
-        g.writeNumber(n.longValue());
-      }
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof List<?> l) {
-      g.writeStartArray();
-      for (Object o : l) {
-        writeValue(g, o);
-      }
-      g.writeEndArray();
-    } else {
-      g.writeString(String.valueOf(v));
-    }
+    java.util.logging.LogRecord record = new java.util.logging.LogRecord(level.jul, message);
+    record.setLoggerName(logger.getName());
+    record.setParameters(keyValues);
+    record.setThrown(error);
+    logger.log(record);
   }
 }

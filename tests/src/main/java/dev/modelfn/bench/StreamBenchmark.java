@@ -52,7 +52,7 @@ public final class StreamBenchmark {
   }
 
   public static Figures run(Path home, int n, int rounds, PrintStream out) throws Exception {
-    dev.modelfn.telemetry.JsonLogger.setSink(new PrintStream(java.io.OutputStream.nullOutputStream()));
+    dev.modelfn.telemetry.Logs.setSink(new PrintStream(java.io.OutputStream.nullOutputStream()));
     try (OnnxPredictor p = OnnxPredictor.load(ModelfnConfig.from(Map.of("MODELFN_MODEL_URI",
         home.resolve("events/models/fraud/fraud.onnx").toUri().toString(), "MODELFN_MODEL_NAME", "fraud")),
         ModelLoader.local())) {

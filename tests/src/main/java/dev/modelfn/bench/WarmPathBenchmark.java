@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.modelfn.aws.PredictHttpHandler;
 import dev.modelfn.local.apigw.HttpApiEvents;
 import dev.modelfn.model.OnnxRuntimeEnvironment;
-import dev.modelfn.telemetry.JsonLogger;
+import dev.modelfn.telemetry.Logs;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
@@ -43,7 +43,7 @@ public final class WarmPathBenchmark {
     String cases = Args.one(a, "cases", "fraud-json,mlp-json,mlp-binary");
     PrintStream out = System.out;
     // EMF lines are formatted as on Lambda, then dropped instead of filling the terminal.
-    JsonLogger.setSink(new PrintStream(OutputStream.nullOutputStream()));
+    Logs.setSink(new PrintStream(OutputStream.nullOutputStream()));
 
     out.printf("warm path: %d rounds x %d calls each, alternating; times in microseconds%n", rounds, block);
     out.printf("%-13s %10s %10s %12s %12s %10s%n", "model (body)", "raw p50", "raw p99", "handler p50",

@@ -17,12 +17,12 @@ class BenchmarksIT {
 
   @Test
   void warmPathBenchmarkMeasuresBothModels() throws Exception {
-    PrintStream sink = dev.modelfn.telemetry.JsonLogger.sink();
-    dev.modelfn.telemetry.JsonLogger.setSink(new PrintStream(java.io.OutputStream.nullOutputStream()));
+    PrintStream sink = dev.modelfn.telemetry.Logs.sink();
+    dev.modelfn.telemetry.Logs.setSink(new PrintStream(java.io.OutputStream.nullOutputStream()));
     try {
       measureBoth();
     } finally {
-      dev.modelfn.telemetry.JsonLogger.setSink(sink);
+      dev.modelfn.telemetry.Logs.setSink(sink);
     }
   }
 
@@ -54,14 +54,14 @@ class BenchmarksIT {
   @Test
   void streamBenchmarkComparesTheHandlerWithTheBaselineAndTimesTheSink() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream sink = dev.modelfn.telemetry.JsonLogger.sink();
+    PrintStream sink = dev.modelfn.telemetry.Logs.sink();
     try {
       StreamBenchmark.Figures f = StreamBenchmark.run(HOME, 50, 5, new PrintStream(out, true, StandardCharsets.UTF_8));
       assertThat(f.baselineMs()).isPositive();
       assertThat(f.handlerMs()).isPositive();
       assertThat(f.sinkMs()).isPositive();
     } finally {
-      dev.modelfn.telemetry.JsonLogger.setSink(sink);
+      dev.modelfn.telemetry.Logs.setSink(sink);
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("ratio").contains("sink round trip");
   }

@@ -2,7 +2,7 @@ package dev.modelfn.aws;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.modelfn.codec.Json;
-import dev.modelfn.telemetry.JsonLogger;
+import dev.modelfn.telemetry.Logs;
 import dev.modelfn.telemetry.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,7 +42,7 @@ public final class EmfMetrics implements Metrics {
       return;
     }
     byte[] line = line(entry, System.currentTimeMillis());
-    JsonLogger.sink().write(line, 0, line.length);
+    Logs.sink().write(line, 0, line.length);
   }
 
   /** The entry's EMF document as one line, with its newline. */

@@ -17,6 +17,7 @@ import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.OnnxRuntimeEnvironment;
 import dev.modelfn.model.TensorSpec;
 import dev.modelfn.telemetry.JsonLogger;
+import dev.modelfn.telemetry.Logs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -126,8 +127,8 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
   public int prime() {
     ModelMetadata md = function.metadata();
     byte[][] events = primingEvents(md);
-    PrintStream previous = JsonLogger.sink();
-    JsonLogger.setSink(new PrintStream(OutputStream.nullOutputStream()));
+    PrintStream previous = Logs.sink();
+    Logs.setSink(new PrintStream(OutputStream.nullOutputStream()));
     int ok = 0;
     priming = true;
     try {
@@ -141,7 +142,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
       }
     } finally {
       priming = false;
-      JsonLogger.setSink(previous);
+      Logs.setSink(previous);
     }
     log.info("primed", "requests_ok", ok, "requests", PRIMING_ROUNDS * events.length);
     return ok;

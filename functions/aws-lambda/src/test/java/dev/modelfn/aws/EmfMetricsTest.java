@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
-import dev.modelfn.telemetry.JsonLogger;
+import dev.modelfn.telemetry.Logs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +17,12 @@ class EmfMetricsTest {
 
   private static List<JsonNode> capture(Runnable r) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream previous = JsonLogger.sink();
-    JsonLogger.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
+    PrintStream previous = Logs.sink();
+    Logs.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
       r.run();
     } finally {
-      JsonLogger.setSink(previous);
+      Logs.setSink(previous);
     }
     return out.toString(StandardCharsets.UTF_8).lines().map(l -> Json.parse(l.getBytes(StandardCharsets.UTF_8)))
         .toList();
@@ -65,12 +65,12 @@ class EmfMetricsTest {
     for (int i = 0; i < nanos.length; i++) {
       long n = nanos[i];
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      PrintStream previous = JsonLogger.sink();
-      JsonLogger.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
+      PrintStream previous = Logs.sink();
+      Logs.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
       try {
         m.entry().millis("Latency", n).emit();
       } finally {
-        JsonLogger.setSink(previous);
+        Logs.setSink(previous);
       }
       String line = out.toString(StandardCharsets.UTF_8);
       assertThat(line).as("%d ns", n).contains("\"Latency\":" + expected[i] + "}");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
-import dev.modelfn.telemetry.JsonLogger;
+import dev.modelfn.telemetry.Logs;
 import dev.modelfn.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,12 +28,12 @@ class PredictHttpHandlerTest {
     PredictHttpHandler handler = new PredictHttpHandler(Fixtures.fraudEnv("MODELFN_METRICS_ENABLED", "true",
         "MODELFN_LOG_LEVEL", "INFO"));
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream previous = JsonLogger.sink();
-    JsonLogger.setSink(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    PrintStream previous = Logs.sink();
+    Logs.setSink(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       handler.beforeCheckpoint(null);
     } finally {
-      JsonLogger.setSink(previous);
+      Logs.setSink(previous);
     }
     String log = captured.toString(StandardCharsets.UTF_8);
     assertThat(log.lines()).hasSize(1);
@@ -56,13 +56,13 @@ class PredictHttpHandlerTest {
   void emitsOneEmfDocumentPerRequestWithModelDimensions() throws Exception {
     PredictHttpHandler handler = new PredictHttpHandler(Fixtures.fraudEnv("MODELFN_METRICS_ENABLED", "true"));
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream previous = JsonLogger.sink();
-    JsonLogger.setSink(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    PrintStream previous = Logs.sink();
+    Logs.setSink(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       handler.handle(Fixtures.bytes("http/api-v2/infer-oip.json"), "r");
       handler.handle(Fixtures.bytes("http/api-v2/error-wrong-shape.json"), "r");
     } finally {
-      JsonLogger.setSink(previous);
+      Logs.setSink(previous);
     }
     var lines = captured.toString(StandardCharsets.UTF_8).lines().map(l -> {
       try {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.modelfn.codec.Json;
-import dev.modelfn.telemetry.JsonLogger;
+import dev.modelfn.telemetry.Logs;
 import dev.modelfn.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -102,16 +102,16 @@ class ShadowTrafficTest {
     JsonNode copy = Json.mapper().createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("event",
         Json.parse(event)).<com.fasterxml.jackson.databind.node.ObjectNode>set("response", Json.parse(answer))
         .put("latency_ms", 0.5);
-    PrintStream previous = JsonLogger.sink();
+    PrintStream previous = Logs.sink();
     ByteArrayOutputStream emitted = new ByteArrayOutputStream();
-    JsonLogger.setSink(new PrintStream(emitted, true, StandardCharsets.UTF_8));
+    Logs.setSink(new PrintStream(emitted, true, StandardCharsets.UTF_8));
     JsonNode agreed;
     JsonNode disagreed;
     try {
       agreed = new ShadowCompareHandler(Fixtures.fraudEnv("MODELFN_MODEL_VERSION", "2", "MODELFN_METRICS_ENABLED", "true")).handle(copy, "l-1");
       disagreed = new ShadowCompareHandler(Fixtures.fraudEnv("MODELFN_LABELS", "legit,fraud", "MODELFN_METRICS_ENABLED", "true")).handle(copy, "l-2");
     } finally {
-      JsonLogger.setSink(previous);
+      Logs.setSink(previous);
     }
     assertThat(agreed.path("agreed").asBoolean()).as(agreed.toString()).isTrue();
     assertThat(disagreed.path("agreed").asBoolean()).isFalse();

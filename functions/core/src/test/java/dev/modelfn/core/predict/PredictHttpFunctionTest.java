@@ -15,7 +15,7 @@ import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.OnnxPredictor;
 import dev.modelfn.model.Predictor;
-import dev.modelfn.telemetry.JsonLogger;
+import dev.modelfn.telemetry.Logs;
 import dev.modelfn.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -196,13 +196,13 @@ class PredictHttpFunctionTest {
     };
     PredictHttpFunction f = new PredictHttpFunction(new PredictFunction(broken), ModelfnConfig.from(Fixtures.fraudEnv()));
     ByteArrayOutputStream logs = new ByteArrayOutputStream();
-    PrintStream previous = JsonLogger.sink();
-    JsonLogger.setSink(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    PrintStream previous = Logs.sink();
+    Logs.setSink(new PrintStream(logs, true, StandardCharsets.UTF_8));
     HttpResponse r;
     try {
       r = f.apply(request("POST", "/v1/models/fraud:predict", "application/json", namedInstances));
     } finally {
-      JsonLogger.setSink(previous);
+      Logs.setSink(previous);
     }
     assertThat(r.status()).isEqualTo(500);
     JsonNode problem = Json.parse(r.body());
@@ -245,12 +245,12 @@ class PredictHttpFunctionTest {
   @Test
   void warmUpRunsTheRequestPathWithoutWritingAnything() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream previous = JsonLogger.sink();
-    JsonLogger.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
+    PrintStream previous = Logs.sink();
+    Logs.setSink(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
       PredictHttpFunction.warmUp();
     } finally {
-      JsonLogger.setSink(previous);
+      Logs.setSink(previous);
     }
     assertThat(out.size()).isZero();
   }
