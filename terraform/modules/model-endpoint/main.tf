@@ -23,6 +23,7 @@ locals {
     "GET /v2/models/{name}/versions/{version}/ready",
     "POST /v2/models/{name}/versions/{version}/infer",
     "GET /v2/jobs/{id}",
+    "POST /v2/edge/telemetry",
     "GET /v1/models/{model+}",
     "POST /v1/models/{model+}",
     "GET /ping",

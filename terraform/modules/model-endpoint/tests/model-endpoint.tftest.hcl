@@ -43,8 +43,8 @@ run "predict_function_on_live_behind_an_iam_authorised_api" {
     error_message = "the routes should integrate with the live alias (payload 2.0), not the unqualified function"
   }
   assert {
-    condition     = length(aws_apigatewayv2_route.this) == 15 && alltrue([for r in aws_apigatewayv2_route.this : r.authorization_type == "AWS_IAM"])
-    error_message = "expected the 15 routes, all with IAM authorization"
+    condition     = length(aws_apigatewayv2_route.this) == 16 && alltrue([for r in aws_apigatewayv2_route.this : r.authorization_type == "AWS_IAM"])
+    error_message = "expected the 16 routes, all with IAM authorization"
   }
   assert {
     condition     = alltrue([for p in aws_lambda_permission.api : p.qualifier == "live" && p.principal == "apigateway.amazonaws.com"])

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.http.HttpRequest;
+import dev.modelfn.core.http.HttpResponse;
+import dev.modelfn.core.predict.PredictFunction;
+import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.edge.bundle.SigningKey;
 import dev.modelfn.edge.cli.EdgeCli;
 import dev.modelfn.edge.client.ChannelPointer;
@@ -16,6 +21,10 @@ import dev.modelfn.edge.publish.PublishException;
 import dev.modelfn.edge.publish.Publisher;
 import dev.modelfn.local.cloud.CloudConfig;
 import dev.modelfn.local.cloud.LocalCloud;
+import dev.modelfn.model.ModelLoader;
+import dev.modelfn.model.OnnxPredictor;
+import dev.modelfn.telemetry.Metrics;
+import dev.modelfn.testing.Fixtures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -345,15 +354,28 @@ class EdgeChannelIT {
   }
 
   @Test
-  void postsTelemetryToTheConfiguredRoute() throws Exception {
+  void postsTelemetryToTheServingSidesRoute() throws Exception {
     String name = "telemetry";
     publish(name, 1, 100);
+    // the serving side: the predict function's own route (a model served under the edge model's name)
+    List<Map<String, String>> dimensions = new CopyOnWriteArrayList<>();
+    List<Metrics.Entry> recorded = new CopyOnWriteArrayList<>();
+    PredictHttpFunction serving = new PredictHttpFunction(new PredictFunction(OnnxPredictor.load(
+        ModelfnConfig.from(Fixtures.fraudEnv("MODELFN_MODEL_NAME", name, "MODELFN_MODEL_VERSION", "7")), ModelLoader.local())),
+        ModelfnConfig.from(Fixtures.fraudEnv("MODELFN_MODEL_NAME", name, "MODELFN_MODEL_VERSION", "7")), null, d -> {
+          dimensions.add(d);
+          return recorded::add;
+        });
     List<String> bodies = new CopyOnWriteArrayList<>();
     HttpServer route = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     route.createContext("/v2/edge/telemetry", ex -> {
       try (ex) {
-        bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        ex.sendResponseHeaders(204, -1);
+        byte[] body = ex.getRequestBody().readAllBytes();
+        bodies.add(new String(body, StandardCharsets.UTF_8));
+        HttpResponse answer = serving.apply(new HttpRequest(ex.getRequestMethod(), ex.getRequestURI().getPath(),
+            Map.of("content-type", ex.getRequestHeaders().getFirst("content-type")), Map.of(), body, "edge-1"));
+        ex.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+        ex.getResponseBody().write(answer.body());
       }
     });
     route.start();
@@ -364,24 +386,27 @@ class EdgeChannelIT {
       for (int i = 0; i < 20; i++) {
         d.predict(new float[][] {{i, 1, 2, 3}});
       }
-      assertThat(d.postTelemetry()).isEqualTo(204);
+      assertThat(d.postTelemetry()).isEqualTo(202);
     } finally {
       route.stop(0);
     }
     assertThat(bodies).hasSize(1);
     var doc = JSON.readTree(bodies.get(0));
-    assertThat(doc.path("schema").asText()).isEqualTo("modelfn-edge-telemetry/1");
-    assertThat(doc.path("model").asText()).isEqualTo(name);
-    assertThat(doc.path("version").asLong()).isEqualTo(1);
-    assertThat(doc.path("inference_ms").path("count").asLong()).isEqualTo(20);
-    assertThat(doc.path("inference_ms").path("p50").isNumber()).isTrue();
-    assertThat(doc.path("load_ms").path("count").asLong()).isEqualTo(1);
+    assertThat(doc.path("device").asText()).hasSize(16).doesNotContain("d1");
     long scored = 0;
     for (var c : doc.path("scores").path("counts")) {
       scored += c.asLong();
     }
     assertThat(scored).isEqualTo(20);
-    assertThat(doc.path("device").asText()).hasSize(16).doesNotContain("d1");
+    // what the route made of it: the device's version as the metrics' ModelVersion
+    assertThat(dimensions).contains(Metrics.modelDimensions(name, "1"));
+    Metrics.Entry edge = recorded.stream().filter(e -> e.metrics().stream().anyMatch(m -> m.name().equals("EdgeReports")))
+        .findFirst().orElseThrow();
+    Map<String, Double> values = new java.util.HashMap<>();
+    edge.metrics().forEach(m -> values.put(m.name(), m.value()));
+    assertThat(values).containsEntry("EdgeInferences", 20.0).containsEntry("EdgeFallbacks", 0.0)
+        .containsKeys("EdgeInferenceP50", "EdgeLoadP50", "EdgeScoreMean");
+    assertThat(values.get("EdgeScoreMean")).isBetween(0.0, 1.0);
   }
 
   @Test

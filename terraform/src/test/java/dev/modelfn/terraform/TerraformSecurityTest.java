@@ -114,7 +114,7 @@ class TerraformSecurityTest {
   @ValueSource(strings = {"canary", "none"})
   void authorisesEveryRouteWithIamByDefault(String release) {
     List<CompleteExample.Resource> routes = ofType(state(release), "aws_apigatewayv2_route");
-    assertThat(routes).hasSize(15);
+    assertThat(routes).hasSize(16);
     assertThat(routes.stream().map(r -> r.values().path("authorization_type").asText()).collect(Collectors.toSet()))
         .containsExactly("AWS_IAM");
   }

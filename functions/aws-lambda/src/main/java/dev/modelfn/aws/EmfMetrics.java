@@ -85,14 +85,7 @@ public final class EmfMetrics implements Metrics {
       }
       for (Map.Entry<String, Object> p : entry.properties().entrySet()) {
         g.writeFieldName(p.getKey());
-        Object v = p.getValue();
-        if (v instanceof Integer || v instanceof Long) {
-          g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Number num) {
-          writeNumber(g, num.doubleValue());
-        } else {
-          g.writeString(String.valueOf(v));
-        }
+        writeProperty(g, p.getValue());
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -100,6 +93,23 @@ public final class EmfMetrics implements Metrics {
     }
     out.write('\n');
     return out.toByteArray();
+  }
+
+  /** A property's value: numbers as numbers, lists as arrays, anything else as its text. */
+  private static void writeProperty(JsonGenerator g, Object v) throws IOException {
+    if (v instanceof Integer || v instanceof Long) {
+      g.writeNumber(((Number) v).longValue());
+    } else if (v instanceof Number num) {
+      writeNumber(g, num.doubleValue());
+    } else if (v instanceof java.util.List<?> list) {
+      g.writeStartArray();
+      for (Object o : list) {
+        writeProperty(g, o);
+      }
+      g.writeEndArray();
+    } else {
+      g.writeString(String.valueOf(v));
+    }
   }
 
   /** A finite number, integral values without a fraction; NaN and infinities (not JSON) as null. */

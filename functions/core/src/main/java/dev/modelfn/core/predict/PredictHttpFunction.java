@@ -9,6 +9,7 @@ import dev.modelfn.codec.OipV2Codec;
 import dev.modelfn.codec.Predictions;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.edge.EdgeTelemetry;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.http.JobRoutes;
@@ -51,6 +52,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private final int maxInstances;
   private final JsonLogger log;
   private final Metrics metrics;
+  private final Metrics.Factory metricsFactory;
   private final Map<String, String> modelHeaders;
   private final JobRoutes jobs;
   private final Predictions predictions;
@@ -74,6 +76,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
     this.maxInstances = config.maxInstances();
     this.log = new JsonLogger("dev.modelfn.predict", config.logLevel());
     this.metrics = metrics.forDimensions(Metrics.modelDimensions(md.name(), md.version()));
+    this.metricsFactory = metrics;
     this.modelHeaders = Map.of("x-modelfn-model", md.name(), "x-modelfn-model-version", md.version());
   }
 
@@ -217,7 +220,25 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
             InstancesCodec.encode(md, req.requestId(), r.outputs(), r.rows()), headers);
       }
       case SAGEMAKER_INVOCATIONS -> invocations(req, headers, served);
+      case V2_EDGE_TELEMETRY -> edgeTelemetry(req, headers);
     };
+  }
+
+  /**
+   * {@code POST /v2/edge/telemetry}: a device's report on the served model (docs/edge.md), recorded
+   * as metrics by model version beside the endpoint's own.
+   */
+  private HttpResponse edgeTelemetry(HttpRequest req, Map<String, String> headers) {
+    requireJson(req);
+    checkSize(req);
+    EdgeTelemetry.Report report = EdgeTelemetry.read(parseBody(req));
+    if (!report.model().equals(md.name())) {
+      throw new ModelfnException(Problem.MODEL_NOT_FOUND, "model '" + report.model() + "' is not served here; this"
+          + " endpoint takes the telemetry of '" + md.name() + "'");
+    }
+    EdgeTelemetry.record(report, metricsFactory);
+    return json(202, "{\"accepted\":true,\"model\":" + quote(report.model()) + ",\"version\":" + report.version()
+        + "}", headers);
   }
 
   /** SageMaker {@code POST /invocations}: JSON (instances, OIP v2 or a bare array of rows) or CSV. */

@@ -17,6 +17,7 @@ public enum Route {
   V2_INFER("v2.infer", "POST", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"),
   V2_INFER_ASYNC("v2.infer_async", "POST", "/v2/models/{name}/infer-async"),
   V2_JOB("v2.job", "GET", "/v2/jobs/{id}"),
+  V2_EDGE_TELEMETRY("v2.edge_telemetry", "POST", "/v2/edge/telemetry"),
   // "{name}:predict" is not a whole path segment, which API Gateway route variables must be.
   V1_MODEL_STATUS("v1.model", "GET", "/v1/models/{model+}"),
   V1_PREDICT("v1.predict", "POST", "/v1/models/{model+}"),
@@ -89,6 +90,8 @@ public enum Route {
         return new Match(SAGEMAKER_PING, null, null);
       case "/invocations":
         return new Match(SAGEMAKER_INVOCATIONS, null, null);
+      case "/v2/edge/telemetry":
+        return new Match(V2_EDGE_TELEMETRY, null, null);
       default:
         break;
     }

@@ -72,6 +72,37 @@ class PredictHttpFunctionTest {
   }
 
   @Test
+  void edgeTelemetryOfTheServedModelIsRecordedUnderItsVersion() throws Exception {
+    java.util.List<Map<String, String>> dims = new java.util.ArrayList<>();
+    java.util.List<dev.modelfn.telemetry.Metrics.Entry> entries = new java.util.ArrayList<>();
+    PredictHttpFunction recording = new PredictHttpFunction(new PredictFunction(fraud),
+        ModelfnConfig.from(Fixtures.fraudEnv()), null, d -> {
+          dims.add(d);
+          return entries::add;
+        });
+    String report = Fixtures.text("edge/telemetry.json");
+    HttpResponse r = recording.apply(request("POST", "/v2/edge/telemetry", "application/json", report));
+    assertThat(r.status()).as(r.bodyText()).isEqualTo(202);
+    assertThat(Json.parse(r.body()).path("version").asLong()).isEqualTo(2);
+    assertThat(dims).contains(dev.modelfn.telemetry.Metrics.modelDimensions("fraud", "2"));
+    assertThat(entries).anySatisfy(e -> assertThat(e.metrics()).extracting(m -> m.name()).contains("EdgeReports"));
+
+    HttpResponse other = recording.apply(request("POST", "/v2/edge/telemetry", "application/json",
+        report.replace("\"model\": \"fraud\"", "\"model\": \"mlp\"")));
+    assertThat(other.status()).isEqualTo(404);
+    assertThat(other.bodyText()).contains("model-not-found").contains("'mlp'");
+
+    HttpResponse bad = recording.apply(request("POST", "/v2/edge/telemetry", "application/json",
+        report.replace("\"version\": 2", "\"version\": \"2\"")));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.headers().get("content-type")).isEqualTo("application/problem+json");
+    assertThat(Json.parse(bad.body()).path("pointer").asText()).isEqualTo("/version");
+
+    assertThat(recording.apply(request("GET", "/v2/edge/telemetry", null, null)).status()).isEqualTo(405);
+    assertThat(recording.apply(request("POST", "/v2/edge/telemetry", "text/plain", report)).status()).isEqualTo(415);
+  }
+
+  @Test
   void invocationsCsvAnswersCsvByDefaultAndJsonWhenAsked() {
     String csv = Fixtures.text("batch/fraud-sample.csv");
     HttpResponse asCsv = function.apply(request("POST", "/invocations", "text/csv; charset=utf-8", csv));
