@@ -36,7 +36,7 @@ class EmfMetricsTest {
     EmfMetrics m = new EmfMetrics("modelfn", true, dims);
     List<JsonNode> docs = capture(() -> {
       m.entry().metric("Latency", 1.25, "Milliseconds").metric("Rows", 2, "Count").property("status", 200)
-          .property("request_id", "a\"b\n").emit();
+          .property("request_id", "a\"b\n").property("score_counts", List.of(0L, 3L, 1.5)).emit();
       m.entry().metric("Latency", 3, "Milliseconds").emit();
     });
     assertThat(docs).hasSize(2);
@@ -53,6 +53,7 @@ class EmfMetricsTest {
     assertThat(d.at("/Rows").asInt()).isEqualTo(2);
     assertThat(d.at("/status").asInt()).isEqualTo(200);
     assertThat(d.at("/request_id").asText()).isEqualTo("a\"b\n");
+    assertThat(d.at("/score_counts").toString()).isEqualTo("[0,3,1.5]");
     assertThat(docs.get(1).at("/_aws/CloudWatchMetrics/0/Metrics")).hasSize(1);
     assertThat(docs.get(1).at("/Latency").asInt()).isEqualTo(3);
   }
