@@ -178,7 +178,7 @@ public final class ScoreObjectFunction {
     m.target(outKey, rejectsKey, inFormat.get().name().toLowerCase(java.util.Locale.ROOT), InputFormat.gzipped(rel));
     try {
       return score(req, claim, inFormat.get(), outFormat, outKey, rejectsKey, manifestKey, remainingMillis, t0);
-    } catch (HeaderException e) {
+    } catch (BadHeaderException e) {
       return fail(req, manifestKey, claim, e.getMessage(), null);
     }
   }
@@ -246,31 +246,6 @@ public final class ScoreObjectFunction {
     return Manifest.start(req.bucket(), req.key(), input, md, lease);
   }
 
-  /** A CSV header that cannot be mapped onto the model's features: the whole file fails. */
-  private static final class HeaderException extends RuntimeException {
-    HeaderException(String message) {
-      super(message);
-    }
-  }
-
-  /** One micro-batch from the reader. */
-  private static final class Batch {
-    final float[] x;
-    final long[] rows;
-    int n;
-    final List<Reject> rejects = new ArrayList<>();
-    long lastRow;
-    long nextOffset;
-    long nextLine;
-    boolean end;
-    RuntimeException error;
-
-    Batch(int capacity, int width) {
-      x = new float[capacity * width];
-      rows = new long[capacity];
-    }
-  }
-
   private Result score(Request req, Claim claim, InputFormat inFormat, InputFormat outFormat, String outKey,
       String rejectsKey, String manifestKey, LongSupplier remainingMillis, long t0) {
     Manifest m = claim.manifest();
@@ -280,7 +255,7 @@ public final class ScoreObjectFunction {
       spec = RowDecoder.tabularInput(predictor.metadata().signature());
       width = RowDecoder.width(predictor.metadata().signature());
     } catch (IllegalArgumentException e) {
-      throw new HeaderException(e.getMessage());
+      throw new BadHeaderException(e.getMessage());
     }
     boolean resumed = m.hasProgress();
     Manifest.Progress progress = resumed ? m.progress() : null;
@@ -293,11 +268,12 @@ public final class ScoreObjectFunction {
     String tailBase = settings.manifestPrefix() + rel(req) + ".json";
 
     resetHeapPeaks();
-    BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(2);
+    BlockingQueue<MicroBatch> queue = new ArrayBlockingQueue<>(2);
     AtomicBoolean stop = new AtomicBoolean();
     List<String> header = resumed ? progress.header() : null;
     boolean headerRead = resumed && progress.headerRead();
-    Reader reader = new Reader(req, etag, inFormat, from, header, headerRead, width, queue, stop);
+    BatchReader reader = new BatchReader(() -> open(req, etag, from.offset()), "s3://" + req.bucket() + "/" + req.key(),
+        inFormat, predictor.metadata().signature(), from, header, headerRead, width, settings.batchRows(), queue, stop);
     IO.execute(reader);
 
     long rowsIn = from.rowsIn();
@@ -305,13 +281,13 @@ public final class ScoreObjectFunction {
     long rejected = from.rejected();
     PartWriter.Covered at = from;
     long waitingForInput = 0;
-    Emitter emitter = new Emitter(predictor.metadata().signature(), spec, width, outFormat, out, rej,
+    PredictionEmitter emitter = new PredictionEmitter(predictor, spec, width, outFormat, out, rej,
         resumed && progress.outputHeaderWritten());
     boolean continued = false;
     try {
       while (true) {
         long w0 = System.nanoTime();
-        Batch b = queue.take();
+        MicroBatch b = queue.take();
         waitingForInput += System.nanoTime() - w0;
         if (b.error != null) {
           throw b.error;
@@ -344,21 +320,17 @@ public final class ScoreObjectFunction {
       queue.clear();
       out.abort();
       rej.abort();
-      return fail(req, manifestKey, claim, e instanceof HeaderException ? e.getMessage()
-          : "scoring stopped: " + e, e instanceof HeaderException ? null : e);
+      return fail(req, manifestKey, claim, e instanceof BadHeaderException ? e.getMessage()
+          : "scoring stopped: " + e, e instanceof BadHeaderException ? null : e);
     } finally {
       stop.set(true);
       queue.clear();
     }
-    boolean csvHeaderWritten = emitter.csvHeaderWritten;
+    boolean csvHeaderWritten = emitter.csvHeaderWritten();
     if (continued) {
       return handOver(req, claim, manifestKey, reader, out, rej, at, csvHeaderWritten, tailBase, t0);
     }
-    if (outFormat == InputFormat.CSV && !csvHeaderWritten) {
-      // no row was scored: the header still says what the columns would be
-      byte[] h = ("row," + String.join(",", headerWithoutResult()) + "\n").getBytes(StandardCharsets.UTF_8);
-      out.write(h, 0, h.length);
-    }
+    emitter.finishHeader();
     out.finish();
     rej.finish();
     if (resumed) {
@@ -400,38 +372,17 @@ public final class ScoreObjectFunction {
     return sum / (1024 * 1024);
   }
 
-  /** The prediction columns when no row was scored (an empty file): from the labels or the output shapes. */
-  private List<String> headerWithoutResult() {
-    var sig = predictor.metadata().signature();
-    List<String> h = new ArrayList<>();
-    if (!sig.labels().isEmpty()) {
-      h.add("label");
-      sig.labels().forEach(l -> h.add("p_" + l));
-      return h;
-    }
-    for (TensorSpec o : sig.outputs()) {
-      long size = 1;
-      for (int d = 1; d < o.shape().size(); d++) {
-        size *= Math.max(1, o.shape().get(d));
-      }
-      for (int j = 0; j < size; j++) {
-        h.add(size == 1 ? o.name() : o.name() + "_" + j);
-      }
-    }
-    return h;
-  }
-
   private static PartWriter.Covered earlier(PartWriter.Covered a, PartWriter.Covered b) {
     return a.row() <= b.row() ? a : b;
   }
 
   /** Records where the run is and enqueues the continuation that resumes it. */
-  private Result handOver(Request req, Claim claim, String manifestKey, Reader reader, PartWriter out,
+  private Result handOver(Request req, Claim claim, String manifestKey, BatchReader reader, PartWriter out,
       PartWriter rej, PartWriter.Covered at, boolean outputHeaderWritten, String tailBase, long t0) {
     Manifest m = claim.manifest();
     Manifest.WriterState outState = saveTail(req, out.checkpoint(), tailBase + ".output-tail");
     Manifest.WriterState rejState = saveTail(req, rej.checkpoint(), tailBase + ".rejects-tail");
-    m.progress(new Manifest.Progress(at, reader.header, reader.headerRead, outputHeaderWritten, outState, rejState));
+    m.progress(new Manifest.Progress(at, reader.header(), reader.headerRead(), outputHeaderWritten, outState, rejState));
     m.handOver(at);
     if (!store.putIfMatch(req.bucket(), manifestKey, m.bytes(), "application/json", claim.manifestEtag())) {
       out.abort();
@@ -458,6 +409,16 @@ public final class ScoreObjectFunction {
     return new PartWriter.State(w.uploadId(), w.parts(), tail);
   }
 
+  /** The object's bytes from {@code offset} (of the decompressed bytes, for a gzipped object). */
+  private InputStream open(Request req, String etag, long offset) throws IOException {
+    if (!InputFormat.gzipped(req.key())) {
+      return store.open(req.bucket(), req.key(), offset, etag);
+    }
+    InputStream gz = new GZIPInputStream(store.open(req.bucket(), req.key(), 0, etag), 64 * 1024);
+    gz.skipNBytes(offset);
+    return gz;
+  }
+
   private String rel(Request req) {
     return req.key().substring(settings.inputPrefix().length());
   }
@@ -472,243 +433,5 @@ public final class ScoreObjectFunction {
       log.warn("batch scoring failed", "key", req.key(), "reason", reason);
     }
     return new Result(Outcome.FAILED, reason, 0, 0, 0);
-  }
-
-  private static void encodeRow(StringBuilder sb, InputFormat format, Predictions p, InferenceResult result,
-      Optional<Tensor> scores, int i, long row) {
-    if (format == InputFormat.CSV) {
-      sb.append(row).append(',');
-      p.appendCsvRow(sb, result, scores, i);
-      sb.append('\n');
-      return;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    try (JsonGenerator g = Json.FACTORY.createGenerator(bytes)) {
-      g.writeStartObject();
-      g.writeNumberField("row", row);
-      g.writeFieldName("prediction");
-      p.writeRow(g, result, scores, i);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    sb.append(bytes.toString(StandardCharsets.UTF_8)).append('\n');
-  }
-
-  /**
-   * Scores a micro-batch and writes its predictions and rejects in row order. Its own small
-   * methods, called once per batch, so that the JIT compiles the per-batch path while the first
-   * object is scored rather than as one large method later.
-   */
-  private final class Emitter {
-    private final Predictions predictions;
-    private final TensorSpec spec;
-    private final int width;
-    private final InputFormat outFormat;
-    private final PartWriter out;
-    private final PartWriter rej;
-    private final StringBuilder sb = new StringBuilder(128);
-    boolean csvHeaderWritten;
-
-    Emitter(dev.modelfn.model.ModelSignature sig, TensorSpec spec, int width, InputFormat outFormat, PartWriter out,
-        PartWriter rej, boolean csvHeaderWritten) {
-      this.predictions = new Predictions(sig);
-      this.spec = spec;
-      this.width = width;
-      this.outFormat = outFormat;
-      this.out = out;
-      this.rej = rej;
-      this.csvHeaderWritten = csvHeaderWritten;
-    }
-
-    void scoreAndWrite(Batch b) {
-      InferenceResult result = null;
-      if (b.n > 0) {
-        Tensor input = new Tensor(spec.name(), ElementType.FP32, new long[] {b.n, width},
-            b.n * width == b.x.length ? b.x : java.util.Arrays.copyOf(b.x, b.n * width));
-        result = predictor.infer(InferenceRequest.of(input));
-      }
-      Optional<Tensor> scores = result == null ? Optional.empty() : predictions.classScores(result);
-      int r = 0;
-      int j = 0;
-      while (r < b.n || j < b.rejects.size()) {
-        long scoredRow = r < b.n ? b.rows[r] : Long.MAX_VALUE;
-        long rejectRow = j < b.rejects.size() ? b.rejects.get(j).row() : Long.MAX_VALUE;
-        if (scoredRow < rejectRow) {
-          writePrediction(result, scores, r, scoredRow);
-          r++;
-        } else {
-          byte[] bytes = b.rejects.get(j).jsonLine();
-          rej.write(bytes, 0, bytes.length);
-          j++;
-        }
-      }
-    }
-
-    private void writePrediction(InferenceResult result, Optional<Tensor> scores, int r, long row) {
-      if (outFormat == InputFormat.CSV && !csvHeaderWritten) {
-        csvHeaderWritten = true;
-        byte[] h = ("row," + String.join(",", predictions.csvHeader(result, predictions.classScores(result))) + "\n")
-            .getBytes(StandardCharsets.UTF_8);
-        out.write(h, 0, h.length);
-      }
-      sb.setLength(0);
-      encodeRow(sb, outFormat, predictions, result, scores, r, row);
-      byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-      out.write(bytes, 0, bytes.length);
-    }
-  }
-
-  /** Reads and decodes records into micro-batches, ahead of scoring. */
-  private final class Reader implements Runnable {
-    private final Request req;
-    private final String etag;
-    private final InputFormat format;
-    private final PartWriter.Covered from;
-    private final int width;
-    private final BlockingQueue<Batch> queue;
-    private final AtomicBoolean stop;
-    volatile List<String> header;
-    volatile boolean headerRead;
-
-    Reader(Request req, String etag, InputFormat format, PartWriter.Covered from, List<String> header,
-        boolean headerRead, int width, BlockingQueue<Batch> queue, AtomicBoolean stop) {
-      this.req = req;
-      this.etag = etag;
-      this.format = format;
-      this.from = from;
-      this.header = header;
-      this.headerRead = headerRead;
-      this.width = width;
-      this.queue = queue;
-      this.stop = stop;
-    }
-
-    @Override
-    public void run() {
-      try (InputStream in = open()) {
-        RecordSplitter split = new RecordSplitter(in, format == InputFormat.CSV, from.offset(), from.line());
-        RowDecoder decoder = format == InputFormat.JSONL ? RowDecoder.jsonl(predictor.metadata().signature()) : null;
-        long row = Math.max(0, from.row());
-        Batch b = new Batch(settings.batchRows(), width);
-        b.lastRow = -1;
-        while (!stop.get() && split.next()) {
-          if (decoder == null) {
-            CsvCodec.ColumnMapping mapping;
-            if (!headerRead) {
-              headerRead = true;
-              List<String> first;
-              try {
-                first = CsvFields.split(split.bytes, split.length);
-              } catch (InvalidInputException e) {
-                throw new HeaderException("the first line is not valid CSV: " + e.getMessage());
-              }
-              mapping = mapping(first);
-              if (mapping.header()) {
-                header = first;
-                decoder = RowDecoder.csv(predictor.metadata().signature(), mapping);
-                b.lastRow = 0;
-                b.nextOffset = split.nextOffset;
-                b.nextLine = split.nextLine;
-                continue;
-              }
-              header = null;
-            } else {
-              mapping = header == null ? mapping(null) : mapping(header);
-            }
-            decoder = RowDecoder.csv(predictor.metadata().signature(), mapping);
-          }
-          row++;
-          if (add(b, decoder, split, row)) {
-            put(b);
-            b = new Batch(settings.batchRows(), width);
-            b.lastRow = -1;
-          }
-        }
-        if (!stop.get()) {
-          if (decoder == null && format == InputFormat.CSV && !headerRead) {
-            header = null; // an empty file
-          }
-          b.end = true;
-          put(b);
-        }
-      } catch (RuntimeException e) {
-        Batch failed = new Batch(0, 0);
-        failed.error = e;
-        put(failed);
-      } catch (IOException e) {
-        Batch failed = new Batch(0, 0);
-        failed.error = new UncheckedIOException("reading s3://" + req.bucket() + "/" + req.key() + ": "
-            + e.getMessage(), e);
-        put(failed);
-      }
-    }
-
-    /** Decodes the current record into the batch (or its rejects); true when the batch is full. */
-    private boolean add(Batch b, RowDecoder decoder, RecordSplitter split, long row) {
-      try {
-        decoder.decode(split.bytes, split.length, b.x, b.n * width);
-        b.rows[b.n] = row;
-        b.n++;
-      } catch (InvalidInputException e) {
-        b.rejects.add(new Reject(row, split.startLine, raw(split), reason(e)));
-      }
-      b.lastRow = row;
-      b.nextOffset = split.nextOffset;
-      b.nextLine = split.nextLine;
-      return b.n == settings.batchRows() || b.rejects.size() >= settings.batchRows();
-    }
-
-    private CsvCodec.ColumnMapping mapping(List<String> first) {
-      var sig = predictor.metadata().signature();
-      try {
-        if (first == null) {
-          int[] src = new int[width];
-          for (int i = 0; i < width; i++) {
-            src[i] = i;
-          }
-          return new CsvCodec.ColumnMapping(src, width, false);
-        }
-        return CsvCodec.mapping(first, sig, RowDecoder.tabularInput(sig));
-      } catch (InvalidInputException e) {
-        throw new HeaderException("the CSV header cannot be mapped onto the model's features: " + reason(e));
-      }
-    }
-
-    private InputStream open() throws IOException {
-      if (!InputFormat.gzipped(req.key())) {
-        return store.open(req.bucket(), req.key(), from.offset(), etag);
-      }
-      InputStream gz = new GZIPInputStream(store.open(req.bucket(), req.key(), 0, etag), 64 * 1024);
-      gz.skipNBytes(from.offset());
-      return gz;
-    }
-
-    private void put(Batch b) {
-      try {
-        while (!stop.get()) {
-          if (queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
-            return;
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static String raw(RecordSplitter s) {
-    int n = Math.min(s.length, 64 * 1024);
-    return new String(s.bytes, 0, n, StandardCharsets.UTF_8) + (n < s.length ? "..." : "");
-  }
-
-  private static String reason(InvalidInputException e) {
-    String p = e.pointer();
-    if (p.startsWith("/0/")) {
-      p = p.substring(2);
-    } else if (p.equals("/0")) {
-      p = "";
-    }
-    return (p.isEmpty() ? "" : p + ": ") + "expected " + e.expected() + ", received " + e.received();
   }
 }
