@@ -1,0 +1,243 @@
+package dev.modelfn.gcp;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.ServiceOptions;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import dev.modelfn.callback.CallbackSigner;
+import dev.modelfn.config.EnvValues;
+import dev.modelfn.config.EnvVars;
+import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.config.PredictorKind;
+import dev.modelfn.core.async.AsyncConfig;
+import dev.modelfn.core.async.JobQueue;
+import dev.modelfn.core.batch.Continuations;
+import dev.modelfn.core.platform.Platform;
+import dev.modelfn.core.storage.BlobStore;
+import dev.modelfn.core.stream.DeadLetters;
+import dev.modelfn.core.stream.PredictionSink;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.errors.Problem;
+import dev.modelfn.model.ModelLoader;
+import dev.modelfn.model.OnnxPredictor;
+import dev.modelfn.model.Predictor;
+import dev.modelfn.telemetry.Logs;
+import dev.modelfn.telemetry.Metrics;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The core's ports on Google Cloud Functions: models from {@code gs://} (or packaged), metrics as
+ * Cloud Logging entries, Cloud Storage objects, Pub/Sub topics for predictions, dead letters and
+ * batch continuations. Clients are made when a port is first asked for, so a function builds only
+ * the clients it uses. {@code STORAGE_EMULATOR_HOST} and {@code PUBSUB_EMULATOR_HOST} point them at
+ * local servers (plain HTTP and plaintext gRPC, no credentials).
+ *
+ * <p>Asynchronous jobs, callbacks and SageMaker are AWS-only for now: asking for them is a
+ * configuration error that says so.
+ */
+public final class GcpPlatform implements Platform {
+  /** The upload prefix when {@link GcpEnvVars#UPLOAD_PREFIX} is not set. */
+  public static final String DEFAULT_UPLOAD_PREFIX = ".modelfn-uploads/";
+
+  private final Map<String, String> env;
+  private final Supplier<PrintStream> out;
+  private final CloudLoggingFormatter logFormat;
+  private Storage storage;
+  private String project;
+  private final Map<String, Publisher> publishers = new HashMap<>();
+
+  public GcpPlatform(Map<String, String> env) {
+    this(env, Logs::sink);
+  }
+
+  /** @param out where metric lines go ({@link Logs#sink()}: standard output, unless redirected) */
+  public GcpPlatform(Map<String, String> env, Supplier<PrintStream> out) {
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.logFormat = new CloudLoggingFormatter(this::projectOrNull);
+  }
+
+  /** The log format of this platform: its trace fields name {@link #project()}. */
+  public CloudLoggingFormatter logFormat() {
+    return logFormat;
+  }
+
+  @Override
+  public Predictor predictor(ModelfnConfig config) {
+    if (config.predictor() != PredictorKind.ONNX) {
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.PREDICTOR + "=" + config.predictor().name()
+          .toLowerCase(java.util.Locale.ROOT) + " is not supported on Google Cloud Functions yet: serve the model"
+          + " in process (unset " + EnvVars.PREDICTOR + ")");
+    }
+    ModelLoader loader = new ModelLoader(List.of(new GcsModelArtifactFetcher(this::storage)), config.modelCacheDir());
+    return OnnxPredictor.load(config, loader);
+  }
+
+  @Override
+  public Metrics.Factory metrics(String namespace, boolean enabled) {
+    return LogEntryMetrics.factory(namespace, enabled, logFormat, out);
+  }
+
+  @Override
+  public BlobStore blobStore() {
+    return new GcsBlobStore(storage(), EnvValues.text(env, GcpEnvVars.UPLOAD_PREFIX).orElse(DEFAULT_UPLOAD_PREFIX));
+  }
+
+  /** Publishes each continuation on {@code MODELFN_GCP_CONTINUATION_TOPIC}; the batch entry point subscribed to it resumes. */
+  @Override
+  public Continuations continuations() {
+    Optional<String> topic = EnvValues.text(env, GcpEnvVars.CONTINUATION_TOPIC);
+    return body -> {
+      if (topic.isEmpty()) {
+        throw new ModelfnException(Problem.CONFIGURATION_ERROR, GcpEnvVars.CONTINUATION_TOPIC + " is not set: a run"
+            + " that needs more than one invocation hands over to a continuation on that topic");
+      }
+      try {
+        publisher(topic.get()).publish(PubsubMessage.newBuilder()
+            .setData(ByteString.copyFrom(body, StandardCharsets.UTF_8)).putAttributes("kind", "continuation").build())
+            .get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("cannot publish the continuation to " + topic.get() + ": " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while publishing the continuation", e);
+      }
+    };
+  }
+
+  @Override
+  public PredictionSink predictionSink() {
+    Optional<String> topic = EnvValues.text(env, GcpEnvVars.SINK_TOPIC);
+    if (topic.isPresent()) {
+      return PubSubTopics.sink(publisher(topic.get()));
+    }
+    Optional<String> bucket = EnvValues.text(env, EnvVars.SINK_BUCKET);
+    if (bucket.isPresent()) {
+      return PubSubTopics.bucket(storage(), bucket.get(), env.getOrDefault(EnvVars.SINK_PREFIX, "stream-predictions/"));
+    }
+    throw new ModelfnException(Problem.CONFIGURATION_ERROR, "no sink: set " + GcpEnvVars.SINK_TOPIC + " (a Pub/Sub"
+        + " topic) or " + EnvVars.SINK_BUCKET + " (a Cloud Storage bucket)");
+  }
+
+  @Override
+  public DeadLetters deadLetters() {
+    String topic = EnvValues.text(env, GcpEnvVars.DEAD_LETTER_TOPIC).orElseThrow(() -> new ModelfnException(
+        Problem.CONFIGURATION_ERROR, GcpEnvVars.DEAD_LETTER_TOPIC + " is not set: poison messages need a dead-letter"
+            + " topic, or Pub/Sub would deliver them again and again"));
+    return PubSubTopics.deadLetters(publisher(topic));
+  }
+
+  @Override
+  public JobQueue jobQueue(AsyncConfig config) {
+    throw new ModelfnException(Problem.CONFIGURATION_ERROR, "asynchronous jobs are not supported on Google Cloud"
+        + " Functions yet: unset " + EnvVars.JOBS_QUEUE_URL + " and " + EnvVars.DATA_BUCKET);
+  }
+
+  /** {@code MODELFN_CALLBACK_SECRET} if set (no secret store on Google Cloud yet), else none. */
+  @Override
+  public Supplier<CallbackSigner> callbackSigner() {
+    Optional<String> secret = EnvValues.text(env, EnvVars.CALLBACK_SECRET);
+    if (EnvValues.text(env, EnvVars.CALLBACK_SECRET_ARN).isPresent()) {
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET_ARN + " names an AWS secret,"
+          + " which Google Cloud Functions cannot read: set " + EnvVars.CALLBACK_SECRET + " (from Secret Manager with"
+          + " --set-secrets)");
+    }
+    CallbackSigner signer = secret.map(CallbackSigner::new).orElse(null);
+    return () -> signer;
+  }
+
+  /** The Cloud Storage client (made on first use). */
+  public synchronized Storage storage() {
+    if (storage == null) {
+      Optional<String> emulator = EnvValues.text(env, GcpEnvVars.STORAGE_EMULATOR_HOST);
+      if (emulator.isPresent()) {
+        String host = emulator.get().contains("://") ? emulator.get() : "http://" + emulator.get();
+        storage = StorageOptions.http().setHost(host).setProjectId(Optional.ofNullable(projectOrNull()).orElse("local"))
+            .setCredentials(NoCredentials.getInstance()).build().getService();
+      } else {
+        storage = StorageOptions.getDefaultInstance().getService();
+      }
+    }
+    return storage;
+  }
+
+  /** The project topics without one belong to: {@code MODELFN_GCP_PROJECT}, {@code GOOGLE_CLOUD_PROJECT}, or the client libraries' default. */
+  public String project() {
+    String p = projectOrNull();
+    if (p == null) {
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, "no Google Cloud project: set " + GcpEnvVars.PROJECT
+          + ", or name topics in full (projects/PROJECT/topics/TOPIC)");
+    }
+    return p;
+  }
+
+  private synchronized String projectOrNull() {
+    if (project == null) {
+      project = EnvValues.text(env, GcpEnvVars.PROJECT).or(() -> EnvValues.text(env, GcpEnvVars.GOOGLE_CLOUD_PROJECT))
+          .orElse(null);
+      if (project == null && EnvValues.text(env, GcpEnvVars.STORAGE_EMULATOR_HOST).isEmpty()
+          && EnvValues.text(env, GcpEnvVars.PUBSUB_EMULATOR_HOST).isEmpty()) {
+        project = ServiceOptions.getDefaultProjectId(); // the metadata server on Google Cloud; may be null
+      }
+    }
+    return project;
+  }
+
+  /** {@code projects/P/topics/T} for a topic named in full or by its id. */
+  String topicName(String topic) {
+    return topic.startsWith("projects/") ? topic : "projects/" + project() + "/topics/" + topic;
+  }
+
+  /** The publisher of a topic (one per topic and process). */
+  synchronized Publisher publisher(String topic) {
+    String name = topicName(topic);
+    Publisher p = publishers.get(name);
+    if (p == null) {
+      try {
+        Publisher.Builder b = Publisher.newBuilder(name);
+        Optional<String> emulator = EnvValues.text(env, GcpEnvVars.PUBSUB_EMULATOR_HOST);
+        if (emulator.isPresent()) {
+          ManagedChannel channel = ManagedChannelBuilder.forTarget(emulator.get()).usePlaintext().build();
+          b.setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+              .setCredentialsProvider(NoCredentialsProvider.create());
+        }
+        p = b.build();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot make a Pub/Sub publisher for " + name + ": " + e.getMessage(), e);
+      }
+      publishers.put(name, p);
+    }
+    return p;
+  }
+
+  /** Sends what the publishers hold and stops them (tests; an instance's end). */
+  public synchronized void close() {
+    for (Publisher p : publishers.values()) {
+      p.shutdown();
+      try {
+        p.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    publishers.clear();
+  }
+}
