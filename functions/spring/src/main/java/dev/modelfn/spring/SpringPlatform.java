@@ -1,0 +1,81 @@
+package dev.modelfn.spring;
+
+import dev.modelfn.aws.AwsPlatform;
+import dev.modelfn.callback.CallbackSigner;
+import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.async.AsyncConfig;
+import dev.modelfn.core.async.AsyncEndpoint;
+import dev.modelfn.core.async.JobQueue;
+import dev.modelfn.core.batch.Continuations;
+import dev.modelfn.core.platform.Platform;
+import dev.modelfn.core.storage.BlobStore;
+import dev.modelfn.core.stream.DeadLetters;
+import dev.modelfn.core.stream.PredictionSink;
+import dev.modelfn.model.Predictor;
+import dev.modelfn.telemetry.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The core's ports in the Spring web application: metrics through Micrometer (the application's
+ * {@code MeterRegistry}); the model and every other port as on AWS ({@link AwsPlatform}: models from
+ * {@code file:}, {@code classpath:} or {@code s3://}, or a SageMaker endpoint; S3 and SQS for the
+ * async routes where they are configured). A port the web application does not use is never built.
+ */
+public final class SpringPlatform implements Platform {
+  private final AwsPlatform aws;
+  private final MeterRegistry registry;
+
+  /** @param registry the application's meter registry, or null for no metrics */
+  public SpringPlatform(Map<String, String> env, MeterRegistry registry) {
+    this.aws = new AwsPlatform(env);
+    this.registry = registry;
+  }
+
+  @Override
+  public Predictor predictor(ModelfnConfig config) {
+    return aws.predictor(config);
+  }
+
+  @Override
+  public Metrics.Factory metrics(String namespace, boolean enabled) {
+    return MicrometerMetrics.factory(registry, namespace, enabled);
+  }
+
+  @Override
+  public BlobStore blobStore() {
+    return aws.blobStore();
+  }
+
+  @Override
+  public Continuations continuations() {
+    return aws.continuations();
+  }
+
+  @Override
+  public PredictionSink predictionSink() {
+    return aws.predictionSink();
+  }
+
+  @Override
+  public DeadLetters deadLetters() {
+    return aws.deadLetters();
+  }
+
+  @Override
+  public JobQueue jobQueue(AsyncConfig config) {
+    return aws.jobQueue(config);
+  }
+
+  @Override
+  public Supplier<CallbackSigner> callbackSigner() {
+    return aws.callbackSigner();
+  }
+
+  @Override
+  public Optional<AsyncEndpoint> asyncEndpoint() {
+    return aws.asyncEndpoint();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.modelfn.spring.lambda;
+
+import dev.modelfn.aws.AwsPlatform;
+import dev.modelfn.core.platform.Platform;
+import dev.modelfn.spring.ModelfnEnvironment;
+import java.io.InputStream;
+import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.crac.Core;
+import org.crac.Resource;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.cloud.function.context.FunctionProperties;
+import org.springframework.cloud.function.context.FunctionRegistration;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.ResolvableType;
+import org.springframework.messaging.Message;
+import org.springframework.util.StringUtils;
+
+/**
+ * The functions on AWS Lambda under Spring Cloud Function's {@code FunctionInvoker}: the start class
+ * ({@code MAIN_CLASS}, or the plain jar's manifest) of a functional application context, which holds
+ * the one function the deployment pins with {@code spring.cloud.function.definition}
+ * ({@code SPRING_CLOUD_FUNCTION_DEFINITION}): {@value #PREDICT}, {@value #SCORE_RECORDS},
+ * {@value #SCORE_OBJECT} or {@value #ASYNC_WORKER}. Each is built once, when the context starts
+ * (Lambda's init phase, before a SnapStart snapshot), from the environment and {@link AwsPlatform}.
+ *
+ * <p>No routing: without a definition, or with one that is not exactly one of these names
+ * (compositions, {@code functionRouter}), the context refuses to start. Spring Cloud Function's
+ * {@code RoutingFunction}, which picks a function from message headers (and so, over API Gateway,
+ * from HTTP headers; CVE-2022-22963), is not in this context, and the beans take the event's bytes
+ * as a stream, so no header of the event becomes a message header at all.
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+public class LambdaFunctions implements ApplicationContextInitializer<GenericApplicationContext> {
+  public static final String PREDICT = "predict";
+  public static final String SCORE_RECORDS = "scoreRecords";
+  public static final String SCORE_OBJECT = "scoreObject";
+  public static final String ASYNC_WORKER = "asyncWorker";
+
+  /** {@code Function<Message<InputStream>, byte[]>}: the event's bytes in, the answer's bytes out. */
+  static final Type FUNCTION_TYPE = ResolvableType.forClassWithGenerics(Function.class,
+      ResolvableType.forClassWithGenerics(Message.class, InputStream.class), ResolvableType.forClass(byte[].class))
+      .getType();
+
+  private static final Map<String, BiFunction<Map<String, String>, Platform, Function<Message<InputStream>, byte[]>>>
+      FUNCTIONS = new LinkedHashMap<>();
+
+  static {
+    FUNCTIONS.put(PREDICT, PredictEventFunction::new);
+    FUNCTIONS.put(SCORE_RECORDS, ScoreRecordsEventFunction::new);
+    FUNCTIONS.put(SCORE_OBJECT, ScoreObjectEventFunction::new);
+    FUNCTIONS.put(ASYNC_WORKER, AsyncJobEventFunction::new);
+  }
+
+  @Override
+  public void initialize(GenericApplicationContext context) {
+    String name = pinned(context.getEnvironment().getProperty(FunctionProperties.FUNCTION_DEFINITION));
+    context.registerBean(name, FunctionRegistration.class, () -> {
+      Map<String, String> env = ModelfnEnvironment.from(context.getEnvironment());
+      Function<Message<InputStream>, byte[]> function = FUNCTIONS.get(name).apply(env, new AwsPlatform(env));
+      if (function instanceof Resource snapStart) {
+        Core.getGlobalContext().register(snapStart); // the bean keeps it reachable
+      }
+      return new FunctionRegistration<>(function, name).type(FUNCTION_TYPE);
+    });
+  }
+
+  /** The function a definition names; anything but exactly one of the names is refused. */
+  static String pinned(String definition) {
+    if (!StringUtils.hasText(definition)) {
+      throw new IllegalStateException(FunctionProperties.FUNCTION_DEFINITION + " is not set: set "
+          + "SPRING_CLOUD_FUNCTION_DEFINITION to the function this deployment serves, one of " + FUNCTIONS.keySet());
+    }
+    String name = definition.trim();
+    if (!FUNCTIONS.containsKey(name)) {
+      throw new IllegalStateException(FunctionProperties.FUNCTION_DEFINITION + " is '" + definition
+          + "': expected exactly one of " + FUNCTIONS.keySet() + " (no compositions, no routing)");
+    }
+    return name;
+  }
+}
