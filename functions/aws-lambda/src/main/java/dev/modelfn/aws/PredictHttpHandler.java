@@ -2,8 +2,6 @@ package dev.modelfn.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.aws.internal.ApiGatewayEvents;
 import dev.modelfn.aws.internal.ShadowCopier;
 import dev.modelfn.codec.Json;
@@ -12,17 +10,15 @@ import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.http.Problems;
 import dev.modelfn.core.platform.Functions;
 import dev.modelfn.core.predict.PredictHttpFunction;
+import dev.modelfn.core.predict.Priming;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.model.OnnxRuntimeEnvironment;
 import dev.modelfn.model.TensorSpec;
 import dev.modelfn.telemetry.JsonLogger;
-import dev.modelfn.telemetry.Logs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.crac.Core;
@@ -37,7 +33,6 @@ import org.crac.Resource;
  * codec, ONNX Runtime, response encoding) so the snapshot holds loaded classes and warmed code.
  */
 public final class PredictHttpHandler implements RequestStreamHandler, Resource {
-  private static final int PRIMING_ROUNDS = 25;
 
   private final PredictHttpFunction function;
   private final JsonLogger log;
@@ -121,83 +116,26 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
   }
 
   /**
-   * Runs synthetic requests through every serving route and both event formats, discarding the
-   * answers and the logs and metrics they produce. Returns the number of requests answered 200.
+   * Runs the core's priming requests ({@link Priming}) through the whole handler, as payload 2.0
+   * events and, for the v1 route, as a REST API (1.0) event too, discarding the answers and the logs
+   * and metrics they produce. Returns the number of requests answered 200.
    */
   public int prime() {
-    ModelMetadata md = function.metadata();
-    byte[][] events = primingEvents(md);
-    PrintStream previous = Logs.sink();
-    Logs.setSink(new PrintStream(OutputStream.nullOutputStream()));
-    int ok = 0;
     priming = true;
     try {
-      for (int round = 0; round < PRIMING_ROUNDS; round++) {
-        for (byte[] e : events) {
-          String resp = new String(handle(e, "priming"), StandardCharsets.UTF_8);
-          if (resp.contains("\"statusCode\":200")) {
-            ok++;
-          }
+      return Priming.run(Priming.requests(function.metadata()), req -> {
+        int status = status(handle(ApiGatewayEvents.requestEvent(ApiGatewayEvents.Format.V2, req), Priming.REQUEST_ID));
+        if (req.path().startsWith("/v1/")) {
+          handle(ApiGatewayEvents.requestEvent(ApiGatewayEvents.Format.V1, req), Priming.REQUEST_ID);
         }
-      }
+        return status;
+      }, log);
     } finally {
       priming = false;
-      Logs.setSink(previous);
     }
-    log.info("primed", "requests_ok", ok, "requests", PRIMING_ROUNDS * events.length);
-    return ok;
   }
 
-  private static byte[][] primingEvents(ModelMetadata md) {
-    String base = "/v2/models/" + md.name();
-    var tab = md.signature().tabularInput();
-    int cols = md.signature().featureCount();
-    if (tab.isEmpty() || cols <= 0) {
-      return new byte[][] {v2Event("GET", "/v2/health/ready", null, null), v2Event("GET", base, null, null)};
-    }
-    ObjectNode v2 = Json.mapper().createObjectNode();
-    ObjectNode in = v2.putArray("inputs").addObject();
-    in.put("name", tab.get().name()).put("datatype", tab.get().type().name());
-    in.putArray("shape").add(1).add(cols);
-    ArrayNode data = in.putArray("data");
-    StringBuilder csv = new StringBuilder();
-    ObjectNode v1 = Json.mapper().createObjectNode();
-    ArrayNode row = v1.putArray("instances").addArray();
-    for (int c = 0; c < cols; c++) {
-      data.add(0);
-      row.add(0);
-      csv.append(c == 0 ? "0" : ",0");
-    }
-    return new byte[][] {
-      v2Event("POST", base + "/infer", v2.toString(), "application/json"),
-      v1Event("POST", "/v1/models/" + md.name() + ":predict", v1.toString(), "application/json"),
-      v2Event("POST", "/invocations", csv.toString(), "text/csv"),
-      v2Event("GET", "/v2/health/ready", null, null)
-    };
-  }
-
-  private static byte[] v2Event(String method, String path, String body, String contentType) {
-    ObjectNode e = Json.mapper().createObjectNode();
-    e.put("version", "2.0").put("routeKey", "$default").put("rawPath", path).put("rawQueryString", "");
-    ObjectNode headers = e.putObject("headers");
-    if (contentType != null) {
-      headers.put("content-type", contentType);
-    }
-    ObjectNode ctx = e.putObject("requestContext");
-    ctx.put("requestId", "priming").put("stage", "$default");
-    ctx.putObject("http").put("method", method).put("path", path);
-    if (body != null) {
-      e.put("body", body).put("isBase64Encoded", false);
-    }
-    return e.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] v1Event(String method, String path, String body, String contentType) {
-    ObjectNode e = Json.mapper().createObjectNode();
-    e.put("resource", "/{proxy+}").put("path", path).put("httpMethod", method);
-    e.putObject("headers").put("Content-Type", contentType);
-    e.putObject("requestContext").put("requestId", "priming").put("stage", "prod");
-    e.put("body", body).put("isBase64Encoded", false);
-    return e.toString().getBytes(StandardCharsets.UTF_8);
+  private static int status(byte[] responseEvent) {
+    return Json.parse(responseEvent).path("statusCode").asInt();
   }
 }

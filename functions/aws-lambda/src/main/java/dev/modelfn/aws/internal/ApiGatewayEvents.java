@@ -120,6 +120,32 @@ public final class ApiGatewayEvents {
   }
 
   /**
+   * The event API Gateway would send for {@code req}: payload 2.0 (HTTP API, function URLs) or 1.0
+   * (REST API proxy). Used to prime the handler's whole path with synthetic requests.
+   */
+  public static byte[] requestEvent(Format format, HttpRequest req) {
+    com.fasterxml.jackson.databind.node.ObjectNode e = Json.mapper().createObjectNode();
+    String body = req.body().length == 0 ? null : new String(req.body(), StandardCharsets.UTF_8);
+    if (format == Format.V2) {
+      e.put("version", "2.0").put("routeKey", "$default").put("rawPath", req.path()).put("rawQueryString", "");
+      com.fasterxml.jackson.databind.node.ObjectNode headers = e.putObject("headers");
+      req.headers().forEach(headers::put);
+      com.fasterxml.jackson.databind.node.ObjectNode ctx = e.putObject("requestContext");
+      ctx.put("requestId", req.requestId()).put("stage", "$default");
+      ctx.putObject("http").put("method", req.method()).put("path", req.path());
+    } else {
+      e.put("resource", "/{proxy+}").put("path", req.path()).put("httpMethod", req.method());
+      com.fasterxml.jackson.databind.node.ObjectNode headers = e.putObject("headers");
+      req.headers().forEach(headers::put);
+      e.putObject("requestContext").put("requestId", req.requestId()).put("stage", "prod");
+    }
+    if (body != null) {
+      e.put("body", body).put("isBase64Encoded", false);
+    }
+    return e.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
    * Encodes a response for the event format; non-text bodies are base64-encoded. Both formats take
    * the same fields ({@code statusCode}, {@code headers}, {@code body}, {@code isBase64Encoded}).
    */

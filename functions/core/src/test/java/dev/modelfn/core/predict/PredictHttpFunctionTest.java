@@ -72,6 +72,24 @@ class PredictHttpFunctionTest {
   }
 
   @Test
+  void everyPrimingRequestIsAnsweredAndNothingIsLogged() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream previous = dev.modelfn.telemetry.Logs.sink();
+    dev.modelfn.telemetry.Logs.setSink(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      var requests = Priming.requests(function.metadata());
+      assertThat(requests).extracting(HttpRequest::path).contains("/v2/models/fraud/infer", "/v1/models/fraud:predict",
+          "/invocations");
+      int ok = Priming.run(requests, r -> function.apply(r).status(),
+          new dev.modelfn.telemetry.JsonLogger("dev.modelfn.test", "ERROR"));
+      assertThat(ok).isEqualTo(Priming.ROUNDS * requests.size());
+    } finally {
+      dev.modelfn.telemetry.Logs.setSink(previous);
+    }
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
   void edgeTelemetryOfTheServedModelIsRecordedUnderItsVersion() throws Exception {
     java.util.List<Map<String, String>> dims = new java.util.ArrayList<>();
     java.util.List<dev.modelfn.telemetry.Metrics.Entry> entries = new java.util.ArrayList<>();
