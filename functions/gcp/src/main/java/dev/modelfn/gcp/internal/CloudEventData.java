@@ -5,9 +5,13 @@ import com.google.events.cloud.storage.v1.StorageObjectData;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelfn.codec.Json;
 import dev.modelfn.errors.InvalidInputException;
 import io.cloudevents.CloudEvent;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the data of the CloudEvents Google sends (https://github.com/googleapis/google-cloudevents):
@@ -36,12 +40,48 @@ public final class CloudEventData {
     return b.build();
   }
 
+  /**
+   * Drops a {@code snake_case} member whose {@code camelCase} twin is present: Pub/Sub's events
+   * carry both ({@code messageId} and {@code message_id}, {@code publishTime} and {@code
+   * publish_time}), which protobuf's JSON parser takes as one field set twice.
+   */
+  static void withoutTwins(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      List<String> twins = new ArrayList<>();
+      o.fieldNames().forEachRemaining(name -> {
+        if (name.indexOf('_') > 0 && o.has(camel(name))) {
+          twins.add(name);
+        }
+      });
+      o.remove(twins);
+      o.elements().forEachRemaining(CloudEventData::withoutTwins);
+    } else if (node != null && node.isArray()) {
+      node.elements().forEachRemaining(CloudEventData::withoutTwins);
+    }
+  }
+
+  private static String camel(String snake) {
+    StringBuilder sb = new StringBuilder(snake.length());
+    boolean up = false;
+    for (char c : snake.toCharArray()) {
+      if (c == '_') {
+        up = true;
+      } else {
+        sb.append(up ? Character.toUpperCase(c) : c);
+        up = false;
+      }
+    }
+    return sb.toString();
+  }
+
   private static void merge(CloudEvent event, Message.Builder builder) {
     if (event.getData() == null) {
       throw new InvalidInputException("/data", "the event's data (" + event.getType() + ")", "an event without data");
     }
     try {
-      PARSER.merge(new String(event.getData().toBytes(), StandardCharsets.UTF_8), builder);
+      JsonNode tree = Json.parse(event.getData().toBytes());
+      withoutTwins(tree);
+      PARSER.merge(tree.toString(), builder);
     } catch (InvalidProtocolBufferException e) {
       throw new InvalidInputException("/data", "the JSON data of a " + event.getType() + " event", e.getMessage(), e);
     }
