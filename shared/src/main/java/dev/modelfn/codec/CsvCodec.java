@@ -6,8 +6,6 @@ import dev.modelfn.model.InferenceResult;
 import dev.modelfn.model.ModelSignature;
 import dev.modelfn.model.Tensor;
 import dev.modelfn.model.TensorSpec;
-import java.io.ByteArrayInputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,25 +28,26 @@ public final class CsvCodec {
     TensorSpec spec = sig.tabularInput().orElseThrow(() -> new InvalidInputException("",
         "JSON: CSV needs a model with a single [rows, features] input, this model has inputs "
             + OipV2Codec.names(sig.inputs()), "text/csv"));
-    CsvReader reader = new CsvReader(new InputStreamReader(
-        new ByteArrayInputStream(body, offset, length), StandardCharsets.UTF_8));
-    List<String> first = reader.next();
-    if (first == null) {
-      throw new InvalidInputException("", "at least one CSV row", "an empty body");
-    }
-    ColumnMapping mapping = mapping(first, sig, spec);
     List<List<String>> rows = new ArrayList<>();
     List<Long> lines = new ArrayList<>();
-    if (!mapping.header()) {
-      rows.add(first);
-      lines.add(reader.recordLine());
-    }
-    for (List<String> rec = reader.next(); rec != null; rec = reader.next()) {
-      if (rows.size() >= maxRows) {
-        throw new InvalidInputException("/rows", "at most " + maxRows + " rows", "more");
+    ColumnMapping mapping;
+    try (CsvRecords reader = CsvRecords.of(body, offset, length)) {
+      List<String> first = reader.next();
+      if (first == null) {
+        throw new InvalidInputException("", "at least one CSV row", "an empty body");
       }
-      rows.add(rec);
-      lines.add(reader.recordLine());
+      mapping = mapping(first, sig, spec);
+      if (!mapping.header()) {
+        rows.add(first);
+        lines.add(reader.recordLine());
+      }
+      for (List<String> rec = reader.next(); rec != null; rec = reader.next()) {
+        if (rows.size() >= maxRows) {
+          throw new InvalidInputException("/rows", "at most " + maxRows + " rows", "more");
+        }
+        rows.add(rec);
+        lines.add(reader.recordLine());
+      }
     }
     if (rows.isEmpty()) {
       throw new InvalidInputException("/rows", "at least one data row after the header", "none");

@@ -1,6 +1,7 @@
 package dev.modelfn.core.batch;
 
 import dev.modelfn.codec.CsvCodec;
+import dev.modelfn.codec.CsvRecords;
 import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.model.ModelSignature;
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class BatchReader implements Runnable {
             headerRead = true;
             List<String> first;
             try {
-              first = CsvFields.split(split.bytes, split.length);
+              first = CsvRecords.fields(split.bytes, split.length);
             } catch (InvalidInputException e) {
               throw new BadHeaderException("the first line is not valid CSV: " + e.getMessage());
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.modelfn.codec.CsvCodec;
+import dev.modelfn.codec.CsvRecords;
 import dev.modelfn.codec.InstancesCodec;
 import dev.modelfn.codec.Json;
 import dev.modelfn.errors.InvalidInputException;
@@ -13,6 +14,24 @@ import java.util.List;
 
 /** Turns one record into one row of features, or says precisely why it cannot. */
 abstract class RowDecoder {
+  /**
+   * The one-pass reading of plain decimals, on unless {@code -Dmodelfn.batch.onePassDecimals=false}
+   * (the batch benchmark runs both, side by side; every record then goes field by field through
+   * the JDK's parser).
+   */
+  static final boolean ONE_PASS = !"false".equals(System.getProperty("modelfn.batch.onePassDecimals"));
+
+  /** Exact powers of ten, 10^0 to 10^22: the one-pass reading of plain decimals divides by them. */
+  static final double[] POW10 = new double[23];
+
+  static {
+    double p = 1;
+    for (int i = 0; i < POW10.length; i++) {
+      POW10[i] = p;
+      p *= 10;
+    }
+  }
+
   final int width;
 
   private RowDecoder(int width) {
@@ -73,12 +92,15 @@ abstract class RowDecoder {
         distinct &= featureOf[mapping.sourceColumn()[c]] < 0;
         featureOf[mapping.sourceColumn()[c]] = c;
       }
-      this.plain = distinct;
+      this.plain = distinct && ONE_PASS;
     }
 
     /**
-     * The common record in one pass: unquoted plain decimals (as {@link Decimals} reads them: up
-     * to 15 significant digits, no exponent) in exactly the expected number of fields. False for
+     * The common record in one pass: unquoted plain decimals (up to 15 significant digits, no
+     * exponent: the digits as a whole number divided by an exact power of ten, both exact in a
+     * double, so the one rounding of the division gives what {@link Double#parseDouble} gives) in
+     * exactly the expected number of fields. Kept for its measured share of batch rows/s
+     * (docs/performance.md). False for
      * anything else, which {@link #decode} then reads field by field with its precise errors;
      * {@code dest} may then hold part of this record.
      */
@@ -133,10 +155,10 @@ abstract class RowDecoder {
           while (i < length && (record[i] == ' ' || record[i] == '\t')) {
             i++;
           }
-          if (!any || fraction >= Decimals.POW10.length || (i < length && record[i] != ',')) {
+          if (!any || fraction >= POW10.length || (i < length && record[i] != ',')) {
             return false;
           }
-          double v = fraction > 0 ? mantissa / Decimals.POW10[fraction] : mantissa;
+          double v = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
           dest[at + c] = (float) (negative ? -v : v);
         }
         f++;
@@ -199,7 +221,7 @@ abstract class RowDecoder {
         }
         double d;
         try {
-          d = Decimals.parse(record, from, to);
+          d = Double.parseDouble(new String(record, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
         } catch (NumberFormatException e) {
           throw notANumber(c, new String(record, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -223,7 +245,7 @@ abstract class RowDecoder {
 
     /** Records with quoted fields: split with quote handling, then parse each cell. */
     private void decodeQuoted(byte[] record, int length, float[] dest, int at) {
-      List<String> cells = CsvFields.split(record, length);
+      List<String> cells = CsvRecords.fields(record, length);
       if (cells.size() != mapping.width()) {
         throw new InvalidInputException("", mapping.width() + " columns", cells.size() + " columns");
       }

@@ -42,7 +42,7 @@ class RecordSplitterTest {
     assertThat(r).extracting(Rec::text).containsExactly("id,text", "1,\"two\nlines, \"\"quoted\"\"\"", "2,ok",
         "3,12\"3", "4,x");
     assertThat(r).extracting(Rec::line).containsExactly(1L, 2L, 4L, 5L, 6L);
-    assertThat(CsvFields.split(r.get(1).text().getBytes(StandardCharsets.UTF_8), r.get(1).text().length()))
+    assertThat(dev.modelfn.codec.CsvRecords.fields(r.get(1).text().getBytes(StandardCharsets.UTF_8), r.get(1).text().length()))
         .containsExactly("1", "two\nlines, \"quoted\"");
   }
 
