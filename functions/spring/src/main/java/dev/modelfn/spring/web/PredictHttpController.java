@@ -23,20 +23,22 @@ import org.springframework.web.bind.annotation.RestController;
  * Every request (but {@code /actuator/**}, which Spring Boot's own mapping answers first) as a core
  * {@link HttpRequest} to {@link PredictHttpFunction}, and its {@link HttpResponse} back as it is:
  * the function owns the routes, the status codes and the problem responses, as it does behind API
- * Gateway. Bodies pass as bytes (binary OIP v2 tensors, CSV), read up to one byte past {@code
- * MODELFN_MAX_BODY_BYTES} so that the function answers 413 without the server holding a larger body.
+ * Gateway. Bodies pass as bytes (binary OIP v2 tensors, CSV). A body is read up to twice {@code
+ * MODELFN_MAX_BODY_BYTES}: the function answers 413 to anything over the limit, and the server never
+ * holds more than that (the problem's detail then gives the size read, not the size sent).
  */
 @RestController
 public class PredictHttpController {
   /** A client's {@code x-request-id} is kept when it is a plain token, else each request gets a UUID. */
-  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:=+/\\-]{1,128}");
 
   private final PredictHttpFunction function;
-  private final int maxBodyBytes;
+  private final int bodyCap;
 
   public PredictHttpController(PredictHttpFunction function, Map<String, String> modelfnEnvironment) {
     this.function = function;
-    this.maxBodyBytes = ModelfnConfig.from(modelfnEnvironment).maxBodyBytes();
+    int max = ModelfnConfig.from(modelfnEnvironment).maxBodyBytes();
+    this.bodyCap = (int) Math.min(Integer.MAX_VALUE - 8, 2L * max + 1);
   }
 
   @RequestMapping("/**")
@@ -66,7 +68,7 @@ public class PredictHttpController {
 
   private byte[] body(HttpServletRequest request) throws IOException {
     try (InputStream in = request.getInputStream()) {
-      return in.readNBytes(maxBodyBytes + 1);
+      return in.readNBytes(bodyCap);
     }
   }
 
