@@ -61,7 +61,7 @@ public final class GcsBlobStore implements BlobStore {
   @Override
   public Optional<Info> head(String bucket, String key) {
     com.google.cloud.storage.Blob b = storage.get(BlobId.of(bucket, key));
-    return b == null ? Optional.empty() : Optional.of(new Info(b.getSize(), Long.toString(b.getGeneration())));
+    return b == null ? Optional.empty() : Optional.of(new Info(b.getSize(), Long.toString(generationOf(b))));
   }
 
   @Override
@@ -96,8 +96,8 @@ public final class GcsBlobStore implements BlobStore {
         return Optional.empty();
       }
       try {
-        byte[] bytes = storage.readAllBytes(BlobId.of(bucket, key, meta.getGeneration()));
-        return Optional.of(new Blob(bytes, Long.toString(meta.getGeneration())));
+        byte[] bytes = storage.readAllBytes(BlobId.of(bucket, key, generationOf(meta)));
+        return Optional.of(new Blob(bytes, Long.toString(generationOf(meta))));
       } catch (StorageException e) {
         if (e.getCode() != 404 || attempt == 2) {
           throw e;
@@ -167,7 +167,7 @@ public final class GcsBlobStore implements BlobStore {
       throw new StorageException(404, "part " + number + " of gs://" + bucket + "/" + key + " is gone right after"
           + " its upload");
     }
-    return Long.toString(written.getGeneration());
+    return Long.toString(generationOf(written));
   }
 
   @Override
@@ -186,7 +186,7 @@ public final class GcsBlobStore implements BlobStore {
         com.google.cloud.storage.Blob c = compose(bucket, sources.subList(from,
             Math.min(sources.size(), from + MAX_COMPOSE_SOURCES)), name, contentType(uploadId));
         temporary.add(name);
-        next.add(new Source(name, c.getGeneration()));
+        next.add(new Source(name, generationOf(c)));
       }
       sources = next;
     }
@@ -268,6 +268,16 @@ public final class GcsBlobStore implements BlobStore {
   private static String contentType(String uploadId) {
     int semi = uploadId.indexOf(';');
     return semi < 0 ? "application/octet-stream" : uploadId.substring(semi + 1);
+  }
+
+  /** Cloud Storage gives every object a generation; a store that does not cannot back the claim. */
+  private static long generationOf(com.google.cloud.storage.BlobInfo b) {
+    Long g = b.getGeneration();
+    if (g == null) {
+      throw new IllegalStateException("gs://" + b.getBucket() + "/" + b.getName() + " has no generation: this"
+          + " store needs Cloud Storage's generations (a fake without them cannot back batch scoring)");
+    }
+    return g;
   }
 
   private static long generation(String etag) {
