@@ -98,7 +98,7 @@ public final class HttpApiEvents {
     ctx.put("timeEpoch", now.toEpochMilli());
     if (req.body().length > 0) {
       String ct = lower.containsKey("content-type") ? lower.get("content-type").get(0) : "";
-      if (isText(ct)) {
+      if (isText(ct) && utf8(req.body())) {
         e.put("body", new String(req.body(), StandardCharsets.UTF_8));
         e.put("isBase64Encoded", false);
       } else {
@@ -156,8 +156,18 @@ public final class HttpApiEvents {
     return new Response(status.asInt(), h, body);
   }
 
+  /**
+   * Whether a body of this media type goes into the event as text. A JSON header followed by binary
+   * tensors ({@code application/vnd.sagemaker-triton.binary+json;json-header-size=N}, or any type
+   * with a {@code header-content-length} parameter) is binary whatever its suffix, as it is on API
+   * Gateway once its binary media types name it; a body that is not valid UTF-8 goes as base64 too
+   * ({@link #utf8}), so no byte is ever changed on the way.
+   */
   static boolean isText(String contentType) {
     String ct = contentType.toLowerCase(Locale.ROOT);
+    if (ct.contains("json-header-size") || ct.contains("header-content-length")) {
+      return false;
+    }
     int semi = ct.indexOf(';');
     if (semi >= 0) {
       ct = ct.substring(0, semi);
@@ -165,6 +175,17 @@ public final class HttpApiEvents {
     ct = ct.trim();
     return ct.startsWith("text/") || ct.endsWith("/json") || ct.endsWith("+json") || ct.endsWith("/xml")
         || ct.endsWith("+xml") || ct.equals("application/x-www-form-urlencoded") || ct.equals("application/javascript");
+  }
+
+  /** Whether {@code body} is valid UTF-8, so that it survives the event's text unchanged. */
+  static boolean utf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
   }
 
   static Map<String, List<String>> parseQuery(String raw) {

@@ -65,6 +65,24 @@ class HttpApiEventsTest {
   }
 
   @Test
+  void sendsAJsonHeaderWithBinaryTensorsAsBytes() throws Exception {
+    String header = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\","
+        + "\"parameters\":{\"binary_data_size\":8}}]}";
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(header.length() + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(header.getBytes(StandardCharsets.US_ASCII)).putFloat(0.5f).putFloat(-3.25f);
+    byte[] body = b.array();
+    JsonNode e = event("POST", "/invocations", null, Map.of("content-type", List.of(
+        "application/vnd.sagemaker-triton.binary+json;json-header-size=" + header.length())), body);
+    assertThat(e.at("/isBase64Encoded").asBoolean()).isTrue();
+    assertThat(Base64.getDecoder().decode(e.at("/body").asText())).isEqualTo(body);
+    // a JSON type whose bytes are not UTF-8 is not turned into replacement characters either
+    byte[] notUtf8 = {'{', '"', (byte) 0xC3, '"', '}'};
+    JsonNode j = event("POST", "/invocations", null, Map.of("content-type", List.of("application/json")), notUtf8);
+    assertThat(j.at("/isBase64Encoded").asBoolean()).isTrue();
+    assertThat(Base64.getDecoder().decode(j.at("/body").asText())).isEqualTo(notUtf8);
+  }
+
+  @Test
   void decodesResponseEventsWithCookiesAndBase64Bodies() {
     HttpApiEvents.Response r = HttpApiEvents.response(("{\"statusCode\":201,\"headers\":{\"content-type\":\"text/csv\"},"
         + "\"cookies\":[\"a=1\",\"b=2\"],\"isBase64Encoded\":true,\"body\":\""
