@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.crac.Core;
@@ -25,7 +27,7 @@ import org.springframework.util.StringUtils;
  * ({@code MAIN_CLASS}, or the plain jar's manifest) of a functional application context, which holds
  * the one function the deployment pins with {@code spring.cloud.function.definition}
  * ({@code SPRING_CLOUD_FUNCTION_DEFINITION}): {@value #PREDICT}, {@value #SCORE_RECORDS},
- * {@value #SCORE_OBJECT} or {@value #ASYNC_WORKER}. Each is built once, when the context starts
+ * {@value #SCORE_OBJECT} or {@value #ASYNC_WORKER}. It is built once, while the context starts
  * (Lambda's init phase, before a SnapStart snapshot), from the environment and {@link AwsPlatform}.
  *
  * <p>No routing: without a definition, or with one that is not exactly one of these names
@@ -59,14 +61,42 @@ public class LambdaFunctions implements ApplicationContextInitializer<GenericApp
   @Override
   public void initialize(GenericApplicationContext context) {
     String name = pinned(context.getEnvironment().getProperty(FunctionProperties.FUNCTION_DEFINITION));
+    Map<String, String> env = ModelfnEnvironment.from(context.getEnvironment());
+    // The function (the model, ONNX Runtime) is built on a thread of its own from here on, while
+    // the context starts on this one: on Lambda's two cores that overlaps the two largest parts of
+    // a cold start. The bean waits for it.
+    CompletableFuture<Function<Message<InputStream>, byte[]>> building = new CompletableFuture<>();
+    Thread builder = new Thread(() -> {
+      try {
+        building.complete(FUNCTIONS.get(name).apply(env, new AwsPlatform(env)));
+      } catch (Throwable e) {
+        building.completeExceptionally(e);
+      }
+    }, "modelfn-" + name + "-init");
+    builder.setDaemon(true);
+    builder.start();
     context.registerBean(name, FunctionRegistration.class, () -> {
-      Map<String, String> env = ModelfnEnvironment.from(context.getEnvironment());
-      Function<Message<InputStream>, byte[]> function = FUNCTIONS.get(name).apply(env, new AwsPlatform(env));
+      Function<Message<InputStream>, byte[]> function = built(building);
       if (function instanceof Resource snapStart) {
         Core.getGlobalContext().register(snapStart); // the bean keeps it reachable
       }
       return new FunctionRegistration<>(function, name).type(FUNCTION_TYPE);
     });
+  }
+
+  private static Function<Message<InputStream>, byte[]> built(
+      CompletableFuture<Function<Message<InputStream>, byte[]>> building) {
+    try {
+      return building.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   /** The function a definition names; anything but exactly one of the names is refused. */

@@ -1,0 +1,164 @@
+package dev.modelfn.spring.bench;
+
+import dev.modelfn.model.NativeLibraries;
+import dev.modelfn.testing.Fixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cold start of the predict function, plain handler against Spring: fresh JVMs, alternately, each
+ * building its handler with its no-argument constructor and answering one API Gateway HTTP API
+ * event ({@code events/http/api-v2/infer-oip.json}) through {@code handleRequest} (see {@link
+ * ColdStartProbe}); the median wall time from launching {@code java} to the process's end, side by
+ * side. Configurations:
+ *
+ * <ul>
+ *   <li>{@code plain}: {@code dev.modelfn.aws.PredictHttpHandler} from the Lambda package's one jar
+ *       ({@code modelfn-aws-lambda-*-function.jar});
+ *   <li>{@code spring}: {@code org.springframework.cloud.function.adapter.aws.FunctionInvoker} with
+ *       {@code MAIN_CLASS=dev.modelfn.spring.lambda.LambdaFunctions} and {@code
+ *       SPRING_CLOUD_FUNCTION_DEFINITION=predict}, over this module's runtime class path;
+ *   <li>{@code + CDS}: each of them again with a class-data archive written by a training run
+ *       ({@code -XX:ArchiveClassesAtExit}, JDK 17), as a container or SnapStart-less Lambda can use.
+ * </ul>
+ *
+ * Every run has Lambda's Java flags ({@code -XX:+TieredCompilation -XX:TieredStopAtLevel=1}, serial
+ * GC) and the project's documented ones ({@link #FLAGS}); ONNX Runtime's natives come from one
+ * unpacked folder ({@code MODELFN_ORT_NATIVE_DIR}) in both. These are in-process starts without
+ * Lambda's runtime client: the ratio is the figure, not the absolute milliseconds.
+ *
+ * <p>Arguments: {@code [runs]} (default 7). Run: {@code ./mvnw -q -pl functions/spring test-compile
+ * exec:java -Dexec.mainClass=dev.modelfn.spring.bench.SpringColdStart -Dexec.classpathScope=test
+ * -Dexec.args=7}.
+ */
+public final class SpringColdStart {
+  /** Lambda's own JVM flags on its Java runtimes, then the project's (docs/performance.md). */
+  static final List<String> FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      "-Xshare:auto", "-XX:-UsePerfData", "-Djava.security.egd=file:/dev/urandom",
+      "-Djdk.reflect.useNativeAccessorOnly=true");
+
+  private SpringColdStart() {}
+
+  record Config(String name, String classPath, String handler, Map<String, String> env, List<String> flags,
+      List<String> trainingFlags) {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    Path module = moduleDir();
+    Path bench = module.resolve("target/bench");
+    // class-data archives take jars only: the probe and this module's classes as jars
+    Path probe = jar(module.resolve("target/test-classes"), "dev/modelfn/spring/bench/ColdStartProbe",
+        bench.resolve("probe.jar"));
+    Path classes = jar(module.resolve("target/classes"), "", bench.resolve("modelfn-spring.jar"));
+    String springCp = classes + java.io.File.pathSeparator
+        + Files.readString(bench.resolve("runtime-classpath.txt")).trim() + java.io.File.pathSeparator + probe;
+    String plainCp = bench.resolve("modelfn-aws-lambda-function.jar") + java.io.File.pathSeparator + probe;
+    Path event = Fixtures.path("http/api-v2/infer-oip.json");
+
+    Map<String, String> env = new HashMap<>();
+    env.put("MODELFN_MODEL_URI", Fixtures.fraudModelUri());
+    env.put("MODELFN_METRICS_ENABLED", "false");
+    env.put("MODELFN_LOG_LEVEL", "WARN");
+    env.put("MODELFN_ORT_NATIVE_DIR", NativeLibraries.configure(Map.of()).orElseThrow().toString());
+    Map<String, String> springEnv = new HashMap<>(env);
+    springEnv.put("MAIN_CLASS", "dev.modelfn.spring.lambda.LambdaFunctions");
+    springEnv.put("SPRING_CLOUD_FUNCTION_DEFINITION", "predict");
+
+    List<Config> configs = new ArrayList<>();
+    for (boolean cds : new boolean[] {false, true}) {
+      for (String kind : new String[] {"plain", "spring"}) {
+        boolean spring = kind.equals("spring");
+        Path archive = bench.resolve(kind + ".jsa");
+        List<String> flags = new ArrayList<>(FLAGS);
+        List<String> training = null;
+        if (cds) {
+          training = new ArrayList<>(FLAGS);
+          training.add("-XX:ArchiveClassesAtExit=" + archive);
+          flags.add("-XX:SharedArchiveFile=" + archive);
+        }
+        configs.add(new Config(kind + (cds ? " + CDS" : ""), spring ? springCp : plainCp,
+            spring ? "org.springframework.cloud.function.adapter.aws.FunctionInvoker" : "dev.modelfn.aws.PredictHttpHandler",
+            spring ? springEnv : env, flags, training));
+      }
+    }
+    for (Config c : configs) {
+      if (c.trainingFlags() != null) {
+        run(c, c.trainingFlags(), event); // writes the archive
+      }
+    }
+    Map<String, long[]> wall = new LinkedHashMap<>();
+    Map<String, long[]> answer = new LinkedHashMap<>();
+    for (int r = -1; r < runs; r++) { // round -1 warms the file cache and is not counted
+      for (Config c : configs) {
+        long t0 = System.nanoTime();
+        String line = run(c, c.flags(), event);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (r >= 0) {
+          wall.computeIfAbsent(c.name(), k -> new long[runs])[r] = ms;
+          answer.computeIfAbsent(c.name(), k -> new long[runs])[r] = Long.parseLong(line.replaceAll(".*answer=", ""));
+        }
+      }
+    }
+    System.out.printf("cold start, %d runs each, medians (JDK %s, %d cores)%n", runs, Runtime.version().feature(),
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf("%-14s %16s %22s%n", "configuration", "launch to exit", "JVM start to answer");
+    for (Config c : configs) {
+      System.out.printf("%-14s %13d ms %19d ms%n", c.name(), median(wall.get(c.name())), median(answer.get(c.name())));
+    }
+    for (String suffix : new String[] {"", " + CDS"}) {
+      System.out.printf("spring / plain%s: %.2fx%n", suffix,
+          (double) median(wall.get("spring" + suffix)) / median(wall.get("plain" + suffix)));
+    }
+    System.out.printf("spring + CDS / plain: %.2fx%n", (double) median(wall.get("spring + CDS")) / median(wall.get("plain")));
+  }
+
+  private static String run(Config c, List<String> flags, Path event) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(flags);
+    cmd.addAll(List.of("-cp", c.classPath(), ColdStartProbe.class.getName(), c.handler(), event.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(c.env());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0 || !out.contains("PROBE \"statusCode\":200")) {
+      throw new IllegalStateException(c.name() + " did not answer 200:\n" + out);
+    }
+    return Arrays.stream(out.split("\n")).filter(l -> l.startsWith("PROBE")).findFirst().orElseThrow();
+  }
+
+  /** A jar of the files under {@code dir} whose path starts with {@code prefix}. */
+  private static Path jar(Path dir, String prefix, Path jar) throws IOException {
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+        var files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        String name = dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+        if (name.startsWith(prefix)) {
+          out.putNextEntry(new java.util.jar.JarEntry(name));
+          Files.copy(f, out);
+          out.closeEntry();
+        }
+      }
+    }
+    return jar;
+  }
+
+  private static long median(long[] v) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static Path moduleDir() {
+    Path here = Path.of("").toAbsolutePath();
+    return Files.isDirectory(here.resolve("functions/spring")) ? here.resolve("functions/spring") : here;
+  }
+}
