@@ -127,11 +127,11 @@ public final class GcpPlatform implements Platform {
   public PredictionSink predictionSink() {
     Optional<String> topic = EnvValues.text(env, GcpEnvVars.SINK_TOPIC);
     if (topic.isPresent()) {
-      return PubSubTopics.sink(publisher(topic.get()));
+      return StreamSinks.sink(publisher(topic.get()));
     }
     Optional<String> bucket = EnvValues.text(env, EnvVars.SINK_BUCKET);
     if (bucket.isPresent()) {
-      return PubSubTopics.bucket(storage(), bucket.get(), env.getOrDefault(EnvVars.SINK_PREFIX, "stream-predictions/"));
+      return StreamSinks.bucket(storage(), bucket.get(), env.getOrDefault(EnvVars.SINK_PREFIX, "stream-predictions/"));
     }
     throw new ModelfnException(Problem.CONFIGURATION_ERROR, "no sink: set " + GcpEnvVars.SINK_TOPIC + " (a Pub/Sub"
         + " topic) or " + EnvVars.SINK_BUCKET + " (a Cloud Storage bucket)");
@@ -142,7 +142,7 @@ public final class GcpPlatform implements Platform {
     String topic = EnvValues.text(env, GcpEnvVars.DEAD_LETTER_TOPIC).orElseThrow(() -> new ModelfnException(
         Problem.CONFIGURATION_ERROR, GcpEnvVars.DEAD_LETTER_TOPIC + " is not set: poison messages need a dead-letter"
             + " topic, or Pub/Sub would deliver them again and again"));
-    return PubSubTopics.deadLetters(publisher(topic));
+    return StreamSinks.deadLetters(publisher(topic));
   }
 
   @Override

@@ -27,11 +27,11 @@ import java.util.concurrent.TimeoutException;
  * the function returns, so nothing is left in a buffer when the instance's CPU is throttled; a
  * message the topic did not take fails only its record, which is then retried.
  */
-final class PubSubTopics {
+final class StreamSinks {
   /** How long the publishes of one batch may take together before they count as failed. */
   private static final long PUBLISH_TIMEOUT_SECONDS = 60;
 
-  private PubSubTopics() {}
+  private StreamSinks() {}
 
   /** Publishes each body as one message with the attributes {@code source_id} and {@code kind}; returns the ids not taken. */
   static Set<String> publish(Publisher publisher, String kind, List<String> ids, List<byte[]> bodies) {
