@@ -29,6 +29,7 @@ class ScoreObjectCloudEventFunctionTest {
   private static FakePubSub pubsub;
   private static FunctionServer server;
   private static FunctionServer hurried;
+  private static FunctionServer smallParts;
 
   @BeforeAll
   static void start() throws Exception {
@@ -47,11 +48,18 @@ class ScoreObjectCloudEventFunctionTest {
     hurry.put("MODELFN_INPUT_PREFIX", "slow/");
     TestTargets.use(hurry, () -> new GcpPlatform(hurry));
     hurried = FunctionServer.start(TestTargets.ScoreObject.class, "cloudevent");
+    // outputs above 5 MiB go up in parts, composed at the end
+    Map<String, String> parts = new HashMap<>(env);
+    parts.put("MODELFN_BATCH_PART_MIB", "5");
+    parts.put("MODELFN_BATCH_ROWS", "4096");
+    parts.put("MODELFN_INPUT_PREFIX", "big/");
+    TestTargets.use(parts, () -> new GcpPlatform(parts));
+    smallParts = FunctionServer.start(TestTargets.ScoreObject.class, "cloudevent");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {server, hurried, gcs, pubsub}) {
+    for (AutoCloseable c : new AutoCloseable[] {server, hurried, smallParts, gcs, pubsub}) {
       if (c != null) {
         c.close();
       }
@@ -117,5 +125,33 @@ class ScoreObjectCloudEventFunctionTest {
     }
     assertThat(new String(gcs.object(BUCKET, "predictions/fraud-sample-slow.csv").bytes(), StandardCharsets.UTF_8))
         .isEqualTo(new String(gcs.object(BUCKET, "predictions/fraud-sample.csv").bytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void writesAnOutputLargerThanAPartAsComposedParts() throws Exception {
+    String[] sample = Fixtures.text("batch/fraud-sample.csv").split("\n");
+    StringBuilder csv = new StringBuilder(sample[0]).append('\n');
+    int rows = 200_000;
+    for (int i = 0; i < rows; i++) {
+      csv.append(sample[1 + i % (sample.length - 1)]).append('\n');
+    }
+    gcs.put(BUCKET, "big/many-rows.csv", csv.toString().getBytes(StandardCharsets.UTF_8), "text/csv");
+    int composed = gcs.calls("compose");
+    JsonNode f = Json.mapper().readTree(Fixtures.text("gcp/storage/object-finalized.structured.json")
+        .replace(KEY, "big/many-rows.csv"));
+    assertThat(smallParts.send(java.net.http.HttpRequest.newBuilder(smallParts.uri("/"))
+        .header("content-type", "application/cloudevents+json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(f))))
+        .statusCode()).isEqualTo(200);
+
+    FakeGcs.StoredObject out = gcs.object(BUCKET, "predictions/many-rows.csv");
+    assertThat(out).isNotNull();
+    assertThat(out.bytes().length).isGreaterThan(5 * 1024 * 1024);
+    assertThat(out.contentType()).isEqualTo("text/csv");
+    assertThat(gcs.calls("compose")).as("parts composed").isGreaterThan(composed);
+    String text = new String(out.bytes(), StandardCharsets.UTF_8);
+    assertThat(text).hasLineCount(rows + 1).startsWith("row,label").endsWith("\n");
+    assertThat(text.substring(text.lastIndexOf('\n', text.length() - 2) + 1)).startsWith(rows + ",");
+    assertThat(gcs.names(BUCKET, ".modelfn-uploads/")).as("no parts left").isEmpty();
   }
 }
