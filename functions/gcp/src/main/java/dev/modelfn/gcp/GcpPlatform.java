@@ -62,6 +62,7 @@ public final class GcpPlatform implements Platform {
   private final CloudLoggingFormatter logFormat;
   private Storage storage;
   private String project;
+  private boolean projectLookedUp;
   private final Map<String, Publisher> publishers = new HashMap<>();
 
   public GcpPlatform(Map<String, String> env) {
@@ -190,7 +191,8 @@ public final class GcpPlatform implements Platform {
   }
 
   private synchronized String projectOrNull() {
-    if (project == null) {
+    if (!projectLookedUp) {
+      projectLookedUp = true; // once: the default may ask the metadata server
       project = EnvValues.text(env, GcpEnvVars.PROJECT).or(() -> EnvValues.text(env, GcpEnvVars.GOOGLE_CLOUD_PROJECT))
           .orElse(null);
       if (project == null && EnvValues.text(env, GcpEnvVars.STORAGE_EMULATOR_HOST).isEmpty()
