@@ -1,6 +1,7 @@
 package dev.modelfn.core.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.modelfn.codec.InstancesCodec;
@@ -156,36 +157,52 @@ public final class ScoreRecordsFunction {
     return new Result(retry, records.size(), scored, poisoned);
   }
 
-  /** The predictions as JSON, one document per record. */
+  private static final SerializedString SOURCE_ID = new SerializedString("source_id");
+  private static final SerializedString MODEL_NAME = new SerializedString("model_name");
+  private static final SerializedString MODEL_VERSION = new SerializedString("model_version");
+  private static final SerializedString SCORED_AT = new SerializedString("scored_at");
+  private static final SerializedString SOURCE_TIMESTAMP = new SerializedString("source_timestamp");
+  private static final SerializedString PREDICTION = new SerializedString("prediction");
+
+  /**
+   * The predictions as JSON, one document per record: all written by one generator into one buffer
+   * (the names and the values every record shares encoded once), then cut into the records' slices.
+   */
   private static List<PredictionSink.Item> items(List<SourceRecord> valid, InferenceResult result, ModelMetadata md) {
     Predictions p = new Predictions(md.signature());
     var scores = p.classScores(result);
-    String now = Instant.now().toString();
+    SerializedString model = new SerializedString(md.name());
+    SerializedString version = new SerializedString(md.version());
+    SerializedString now = new SerializedString(Instant.now().toString());
     List<PredictionSink.Item> items = new ArrayList<>(valid.size());
     ByteArrayOutputStream out = new ByteArrayOutputStream(valid.size() * 200);
     int[] ends = new int[valid.size()];
     Instant lastArrival = null;
-    String lastArrivalText = null;
+    SerializedString lastArrivalText = null;
     try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
       for (int i = 0; i < valid.size(); i++) {
         SourceRecord r = valid.get(i);
         g.writeStartObject();
-        g.writeStringField("source_id", r.id());
-        g.writeStringField("model_name", md.name());
-        g.writeStringField("model_version", md.version());
-        g.writeStringField("scored_at", now);
+        g.writeFieldName(SOURCE_ID);
+        g.writeString(r.id());
+        g.writeFieldName(MODEL_NAME);
+        g.writeString(model);
+        g.writeFieldName(MODEL_VERSION);
+        g.writeString(version);
+        g.writeFieldName(SCORED_AT);
+        g.writeString(now);
         if (r.arrived().isPresent()) {
           if (!r.arrived().get().equals(lastArrival)) { // records of a batch often share their arrival time
             lastArrival = r.arrived().get();
-            lastArrivalText = lastArrival.toString();
+            lastArrivalText = new SerializedString(lastArrival.toString());
           }
-          g.writeStringField("source_timestamp", lastArrivalText);
+          g.writeFieldName(SOURCE_TIMESTAMP);
+          g.writeString(lastArrivalText);
         }
-        g.writeFieldName("prediction");
+        g.writeFieldName(PREDICTION);
         p.writeRow(g, result, scores, i);
         g.writeEndObject();
-        g.flush();
-        ends[i] = out.size();
+        ends[i] = out.size() + g.getOutputBuffered();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
