@@ -19,6 +19,20 @@ public final class ModelfnEnvironment {
 
   private ModelfnEnvironment() {}
 
+  /**
+   * The same variables before Spring has read its property sources (as a Spring application starts):
+   * the process environment overridden by system properties of the same names.
+   */
+  public static Map<String, String> fromProcess() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    System.getProperties().forEach((k, v) -> {
+      if (k instanceof String name && NAME.matcher(name).matches() && v != null) {
+        env.put(name, v.toString());
+      }
+    });
+    return env;
+  }
+
   /** The variables, highest-precedence property source first, over {@code System.getenv()}. */
   public static Map<String, String> from(ConfigurableEnvironment environment) {
     Map<String, String> env = new HashMap<>(System.getenv());

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.crac.Core;
@@ -58,30 +59,52 @@ public class LambdaFunctions implements ApplicationContextInitializer<GenericApp
     FUNCTIONS.put(ASYNC_WORKER, AsyncJobEventFunction::new);
   }
 
+  /** A function being built on a thread of its own, for the definition and environment it was started with. */
+  record Build(String name, Map<String, String> env, CompletableFuture<Function<Message<InputStream>, byte[]>> future) {}
+
+  /** The build {@link EarlyStart} began as Spring Boot started, if any; taken by {@link #initialize}. */
+  private static final AtomicReference<Build> EARLY = new AtomicReference<>();
+
   @Override
   public void initialize(GenericApplicationContext context) {
     String name = pinned(context.getEnvironment().getProperty(FunctionProperties.FUNCTION_DEFINITION));
     Map<String, String> env = ModelfnEnvironment.from(context.getEnvironment());
-    // The function (the model, ONNX Runtime) is built on a thread of its own from here on, while
-    // the context starts on this one: on Lambda's two cores that overlaps the two largest parts of
-    // a cold start. The bean waits for it.
-    CompletableFuture<Function<Message<InputStream>, byte[]>> building = new CompletableFuture<>();
-    Thread builder = new Thread(() -> {
-      try {
-        building.complete(FUNCTIONS.get(name).apply(env, new AwsPlatform(env)));
-      } catch (Throwable e) {
-        building.completeExceptionally(e);
-      }
-    }, "modelfn-" + name + "-init");
-    builder.setDaemon(true);
-    builder.start();
+    Build early = EARLY.getAndSet(null);
+    // the early build holds when it was started for the same function and variables (Spring's own
+    // property sources could have changed them); else the function is built from here
+    Build build = early != null && early.name().equals(name) && early.env().equals(env) ? early : build(name, env);
     context.registerBean(name, FunctionRegistration.class, () -> {
-      Function<Message<InputStream>, byte[]> function = built(building);
+      Function<Message<InputStream>, byte[]> function = built(build.future());
       if (function instanceof Resource snapStart) {
         Core.getGlobalContext().register(snapStart); // the bean keeps it reachable
       }
       return new FunctionRegistration<>(function, name).type(FUNCTION_TYPE);
     });
+  }
+
+  /**
+   * Starts building the function {@code definition} names, if it names one, as Spring Boot starts
+   * ({@link EarlyStart}), so that the model and ONNX Runtime load while Spring prepares its
+   * environment and context: on Lambda's two cores, the two largest parts of a cold start overlap.
+   */
+  static void startEarly(String definition, Map<String, String> env) {
+    if (definition != null && FUNCTIONS.containsKey(definition.trim())) {
+      EARLY.set(build(definition.trim(), Map.copyOf(env)));
+    }
+  }
+
+  private static Build build(String name, Map<String, String> env) {
+    CompletableFuture<Function<Message<InputStream>, byte[]>> future = new CompletableFuture<>();
+    Thread builder = new Thread(() -> {
+      try {
+        future.complete(FUNCTIONS.get(name).apply(env, new AwsPlatform(env)));
+      } catch (Throwable e) {
+        future.completeExceptionally(e);
+      }
+    }, "modelfn-" + name + "-init");
+    builder.setDaemon(true);
+    builder.start();
+    return new Build(name, env, future);
   }
 
   private static Function<Message<InputStream>, byte[]> built(

@@ -42,12 +42,21 @@ import java.util.Map;
 public final class SpringColdStart {
   /** Lambda's own JVM flags on its Java runtimes, then the project's (docs/performance.md). */
   static final List<String> FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-      "-Xshare:auto", "-XX:-UsePerfData", "-Djava.security.egd=file:/dev/urandom",
+      "-XX:-UsePerfData", "-Djava.security.egd=file:/dev/urandom",
       "-Djdk.reflect.useNativeAccessorOnly=true");
 
   private SpringColdStart() {}
 
-  record Config(String name, String classPath, String handler, Map<String, String> env, List<String> flags,
+  /**
+   * Added to the Spring runs (set them in {@code JAVA_TOOL_OPTIONS}): Spring Boot's background
+   * pre-initialisation warms up classes the functions never use (validation, formatting, charsets),
+   * and on Lambda's two cores it takes one from the start's own two threads.
+   */
+  static final List<String> SPRING_FLAGS = List.of("-Dspring.backgroundpreinitializer.ignore=true");
+
+  static final Path JAVA25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+  record Config(String name, Path java, String classPath, String handler, Map<String, String> env, List<String> flags,
       List<String> trainingFlags) {}
 
   public static void main(String[] args) throws Exception {
@@ -73,20 +82,26 @@ public final class SpringColdStart {
     springEnv.put("SPRING_CLOUD_FUNCTION_DEFINITION", "predict");
 
     List<Config> configs = new ArrayList<>();
-    for (boolean cds : new boolean[] {false, true}) {
-      for (String kind : new String[] {"plain", "spring"}) {
-        boolean spring = kind.equals("spring");
-        Path archive = bench.resolve(kind + ".jsa");
-        List<String> flags = new ArrayList<>(FLAGS);
-        List<String> training = null;
-        if (cds) {
-          training = new ArrayList<>(FLAGS);
-          training.add("-XX:ArchiveClassesAtExit=" + archive);
-          flags.add("-XX:SharedArchiveFile=" + archive);
-        }
-        configs.add(new Config(kind + (cds ? " + CDS" : ""), spring ? springCp : plainCp,
-            spring ? "org.springframework.cloud.function.adapter.aws.FunctionInvoker" : "dev.modelfn.aws.PredictHttpHandler",
-            spring ? springEnv : env, flags, training));
+    Path java17 = Path.of(System.getProperty("java.home"), "bin", "java");
+    for (String kind : new String[] {"plain", "spring"}) {
+      boolean spring = kind.equals("spring");
+      String cp = spring ? springCp : plainCp;
+      String handler = spring ? "org.springframework.cloud.function.adapter.aws.FunctionInvoker"
+          : "dev.modelfn.aws.PredictHttpHandler";
+      Map<String, String> e = spring ? springEnv : env;
+      List<String> flags = new ArrayList<>(FLAGS);
+      if (spring) {
+        flags.addAll(SPRING_FLAGS);
+      }
+      Path jsa = bench.resolve(kind + ".jsa");
+      configs.add(new Config(kind, java17, cp, handler, e, flags, null));
+      configs.add(new Config(kind + " + CDS", java17, cp, handler, e, concat(flags, "-XX:SharedArchiveFile=" + jsa),
+          concat(flags, "-XX:ArchiveClassesAtExit=" + jsa)));
+      if (Files.isExecutable(JAVA25)) {
+        Path aot = bench.resolve(kind + ".aot");
+        List<String> flags25 = concat(flags, "--enable-native-access=ALL-UNNAMED");
+        configs.add(new Config(kind + " jdk25 + AOT", JAVA25, cp, handler, e, concat(concat(flags25, "-XX:AOTCache=" + aot),
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"), concat(flags25, "-XX:AOTCacheOutput=" + aot)));
       }
     }
     for (Config c : configs) {
@@ -107,22 +122,37 @@ public final class SpringColdStart {
         }
       }
     }
-    System.out.printf("cold start, %d runs each, medians (JDK %s, %d cores)%n", runs, Runtime.version().feature(),
-        Runtime.getRuntime().availableProcessors());
-    System.out.printf("%-14s %16s %22s%n", "configuration", "launch to exit", "JVM start to answer");
+    System.out.printf("cold start, %d rounds, medians (JDK %s, %d cores; spring flags %s)%n", runs,
+        Runtime.version().feature(), Runtime.getRuntime().availableProcessors(), SPRING_FLAGS);
+    System.out.printf("%-20s %16s %22s%n", "configuration", "launch to exit", "JVM start to answer");
     for (Config c : configs) {
-      System.out.printf("%-14s %13d ms %19d ms%n", c.name(), median(wall.get(c.name())), median(answer.get(c.name())));
+      System.out.printf("%-20s %13d ms %19d ms%n", c.name(), median(wall.get(c.name())), median(answer.get(c.name())));
     }
-    for (String suffix : new String[] {"", " + CDS"}) {
-      System.out.printf("spring / plain%s: %.2fx%n", suffix,
-          (double) median(wall.get("spring" + suffix)) / median(wall.get("plain" + suffix)));
+    for (String suffix : new String[] {"", " + CDS", " jdk25 + AOT"}) {
+      if (wall.containsKey("spring" + suffix)) {
+        // the median of the rounds' ratios: each round's two runs saw the same machine
+        long[] plain = wall.get("plain" + suffix);
+        long[] spring = wall.get("spring" + suffix);
+        double[] ratios = new double[runs];
+        for (int r = 0; r < runs; r++) {
+          ratios[r] = (double) spring[r] / plain[r];
+        }
+        Arrays.sort(ratios);
+        System.out.printf("spring / plain%-12s %.2fx (median of rounds; medians %.2fx)%n", suffix + ":",
+            ratios[runs / 2], (double) median(spring) / median(plain));
+      }
     }
-    System.out.printf("spring + CDS / plain: %.2fx%n", (double) median(wall.get("spring + CDS")) / median(wall.get("plain")));
+  }
+
+  private static List<String> concat(List<String> list, String... more) {
+    List<String> out = new ArrayList<>(list);
+    out.addAll(List.of(more));
+    return out;
   }
 
   private static String run(Config c, List<String> flags, Path event) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(c.java().toString());
     cmd.addAll(flags);
     cmd.addAll(List.of("-cp", c.classPath(), ColdStartProbe.class.getName(), c.handler(), event.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
