@@ -73,7 +73,8 @@ final class MicrometerMetrics implements Metrics {
     StringBuilder out = new StringBuilder(name.length() + 4);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (Character.isUpperCase(c) && i > 0 && !Character.isUpperCase(name.charAt(i - 1))) {
+      if (Character.isUpperCase(c) && i > 0 && !Character.isUpperCase(name.charAt(i - 1))
+          && out.charAt(out.length() - 1) != '.') {
         out.append('.');
       }
       out.append(c == '_' || c == '-' || c == '/' ? '.' : Character.toLowerCase(c));

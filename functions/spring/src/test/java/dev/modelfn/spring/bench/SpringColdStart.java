@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code plain}: {@code dev.modelfn.aws.PredictHttpHandler} from the Lambda package's one jar
- *       ({@code modelfn-aws-lambda-*-function.jar});
+ *       ({@code modelfn-aws-lambda-*-function.jar}, from {@code functions/aws-lambda/target} or the
+ *       local repository);
  *   <li>{@code spring}: {@code org.springframework.cloud.function.adapter.aws.FunctionInvoker} with
  *       {@code MAIN_CLASS=dev.modelfn.spring.lambda.LambdaFunctions} and {@code
  *       SPRING_CLOUD_FUNCTION_DEFINITION=predict}, over this module's runtime class path;
@@ -69,7 +70,7 @@ public final class SpringColdStart {
     Path classes = jar(module.resolve("target/classes"), "", bench.resolve("modelfn-spring.jar"));
     String springCp = classes + java.io.File.pathSeparator
         + Files.readString(bench.resolve("runtime-classpath.txt")).trim() + java.io.File.pathSeparator + probe;
-    String plainCp = bench.resolve("modelfn-aws-lambda-function.jar") + java.io.File.pathSeparator + probe;
+    String plainCp = functionJar(module) + java.io.File.pathSeparator + probe;
     Path event = Fixtures.path("http/api-v2/infer-oip.json");
 
     Map<String, String> env = new HashMap<>();
@@ -163,6 +164,22 @@ public final class SpringColdStart {
       throw new IllegalStateException(c.name() + " did not answer 200:\n" + out);
     }
     return Arrays.stream(out.split("\n")).filter(l -> l.startsWith("PROBE")).findFirst().orElseThrow();
+  }
+
+  /**
+   * The plain handler's Lambda jar ({@code modelfn-aws-lambda-*-function.jar}): from the reactor's
+   * {@code functions/aws-lambda/target}, else as installed in the local repository.
+   */
+  private static Path functionJar(Path module) {
+    String name = "modelfn-aws-lambda-0.1.0-SNAPSHOT-function.jar";
+    Path built = module.resolve("../aws-lambda/target").resolve(name).normalize();
+    Path installed = Path.of(System.getProperty("user.home"), ".m2/repository/dev/modelfn/modelfn-aws-lambda/0.1.0-SNAPSHOT",
+        name);
+    Path jar = Files.isRegularFile(built) ? built : installed;
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no " + name + ": build functions/aws-lambda first (./mvnw -pl functions/aws-lambda package)");
+    }
+    return jar;
   }
 
   /** A jar of the files under {@code dir} whose path starts with {@code prefix}. */
