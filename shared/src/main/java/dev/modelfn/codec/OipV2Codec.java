@@ -217,7 +217,7 @@ public final class OipV2Codec {
       g.writeStringField("id", id);
       g.writeArrayFieldStart("outputs");
       for (Tensor t : result.outputs()) {
-        TensorJson.writeTensor(g, t);
+        TensorJson.writeTensor(g, t, md.signature().output(t.name()).map(TensorSpec::classes).orElse(List.of()));
       }
       g.writeEndArray();
       g.writeEndObject();

@@ -5,6 +5,7 @@ import dev.modelfn.model.ElementType;
 import dev.modelfn.model.InferenceResult;
 import dev.modelfn.model.ModelSignature;
 import dev.modelfn.model.Tensor;
+import dev.modelfn.model.TensorSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,12 +20,57 @@ import java.util.Optional;
  * row is {@code {"label": "fraud", "probabilities": {"legit": 0.93, "fraud": 0.07}}}; in CSV, {@code
  * label,p_legit,p_fraud}. Otherwise a row is the row's slice of the single output (nested as the
  * output shape), or an object keyed by output name when there are several.
+ *
+ * <p>A classifier exported with a {@code ZipMap} (skl2onnx, onnxmltools) has its probabilities as a
+ * class-map output ({@link TensorSpec#classMap()}) and its predicted class as a separate label
+ * output (INT64 or BYTES, one per row): the row's {@code label} is then that output's value, as the
+ * model decided it (a JSON number for INT64 labels), not the best score's class.
  */
 public final class Predictions {
   private final List<String> labels;
+  /** The model's own label output when it has one beside a ZipMap, else null. */
+  private final String labelOutput;
 
   public Predictions(ModelSignature signature) {
     this.labels = signature.labels();
+    this.labelOutput = labelOutput(signature);
+  }
+
+  /**
+   * The single rank-1 INT64 or BYTES output beside a class-map output whose classes are the labels
+   * served (skl2onnx's {@code output_label}, onnxmltools' {@code label}), or null.
+   */
+  private static String labelOutput(ModelSignature sig) {
+    boolean zipMap = false;
+    for (TensorSpec s : sig.outputs()) {
+      zipMap |= s.classMap() && s.classes().equals(sig.labels());
+    }
+    if (!zipMap) {
+      return null;
+    }
+    String found = null;
+    for (TensorSpec s : sig.outputs()) {
+      if (!s.classMap() && s.rank() == 1 && (s.type() == ElementType.INT64 || s.type() == ElementType.BYTES)) {
+        if (found != null) {
+          return null;
+        }
+        found = s.name();
+      }
+    }
+    return found;
+  }
+
+  /** The model's label output in {@code r}, when it has one beside its class scores. */
+  private Tensor labelTensor(InferenceResult r) {
+    if (labelOutput == null) {
+      return null;
+    }
+    for (Tensor t : r.outputs()) {
+      if (t.name().equals(labelOutput)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /** The output holding class scores, when the model is a classifier with known labels. */
@@ -80,7 +126,13 @@ public final class Predictions {
       Tensor s = scores.get();
       int k = labels.size();
       g.writeStartObject();
-      g.writeStringField("label", labels.get(argmax(s, row)));
+      Tensor label = labelTensor(r);
+      if (label != null) {
+        g.writeFieldName("label");
+        TensorJson.writeElements(g, label, row, row + 1);
+      } else {
+        g.writeStringField("label", labels.get(argmax(s, row)));
+      }
       g.writeObjectFieldStart("probabilities");
       for (int j = 0; j < k; j++) {
         g.writeFieldName(labels.get(j));
@@ -137,7 +189,12 @@ public final class Predictions {
     if (scores.isPresent()) {
       Tensor s = scores.get();
       int k = labels.size();
-      sb.append(CsvWriter.escape(labels.get(argmax(s, row))));
+      Tensor label = labelTensor(r);
+      if (label != null) {
+        appendValue(sb, label, row);
+      } else {
+        sb.append(CsvWriter.escape(labels.get(argmax(s, row))));
+      }
       for (int j = 0; j < k; j++) {
         sb.append(',');
         appendValue(sb, s, row * k + j);

@@ -11,6 +11,14 @@ public final class TensorJson {
 
   /** Writes an OIP v2 tensor object: {@code {"name", "datatype", "shape", "data"}} with flat data. */
   public static void writeTensor(JsonGenerator g, Tensor t) throws IOException {
+    writeTensor(g, t, java.util.List.of());
+  }
+
+  /**
+   * Writes an OIP v2 tensor object; a non-empty {@code classes} (the columns of class scores served
+   * from a ZipMap) is written as {@code "parameters": {"classes": [...]}}.
+   */
+  public static void writeTensor(JsonGenerator g, Tensor t, java.util.List<String> classes) throws IOException {
     g.writeStartObject();
     g.writeStringField("name", t.name());
     g.writeStringField("datatype", t.type().name());
@@ -19,6 +27,15 @@ public final class TensorJson {
       g.writeNumber(d);
     }
     g.writeEndArray();
+    if (!classes.isEmpty()) {
+      g.writeObjectFieldStart("parameters");
+      g.writeArrayFieldStart("classes");
+      for (String c : classes) {
+        g.writeString(c);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
     g.writeFieldName("data");
     writeFlat(g, t, 0, t.size());
     g.writeEndObject();

@@ -1,13 +1,17 @@
 package dev.modelfn.model;
 
+import ai.onnxruntime.MapInfo;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxMap;
 import ai.onnxruntime.OnnxModelMetadata;
+import ai.onnxruntime.OnnxSequence;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +40,11 @@ import java.util.Optional;
  *
  * <p>The model may carry its feature names and class labels as ONNX {@code metadata_props} under
  * {@link #FEATURE_NAMES_KEY} and {@link #LABELS_KEY} (JSON arrays), or in a sidecar JSON.
+ *
+ * <p>An output ONNX Runtime returns as {@code sequence<map<int64|string, float>>} (a {@code ZipMap},
+ * the class probabilities of scikit-learn and LightGBM classifiers as skl2onnx and onnxmltools export
+ * them) is served as an FP32 tensor {@code [rows, classes]} with the ZipMap's class labels in their
+ * order ({@link TensorSpec#classes()}); without other labels, those become the model's labels.
  */
 public final class OnnxPredictor implements Predictor {
   /** ONNX metadata key holding the ordered feature names, as a JSON array of strings. */
@@ -47,12 +56,19 @@ public final class OnnxPredictor implements Predictor {
   private final OrtSession session;
   private final ModelMetadata metadata;
   private final String[] outputNames;
+  /** The outputs served from a sequence of maps, by name. */
+  private final Map<String, TensorSpec> classMaps = new HashMap<>();
 
   private OnnxPredictor(OrtEnvironment env, OrtSession session, ModelMetadata metadata) {
     this.env = env;
     this.session = session;
     this.metadata = metadata;
     this.outputNames = metadata.signature().outputs().stream().map(TensorSpec::name).toArray(String[]::new);
+    for (TensorSpec s : metadata.signature().outputs()) {
+      if (s.classMap()) {
+        classMaps.put(s.name(), s);
+      }
+    }
   }
 
   /** Options for loading: overrides from the configuration. */
@@ -127,6 +143,9 @@ public final class OnnxPredictor implements Predictor {
     if (labels.isEmpty() && props.containsKey(LABELS_KEY)) {
       labels = strings(parseJson(props.get(LABELS_KEY), artifact, LABELS_KEY), LABELS_KEY);
     }
+    if (labels.isEmpty()) {
+      labels = outputs.stream().filter(TensorSpec::classMap).findFirst().map(TensorSpec::classes).orElse(List.of());
+    }
     ModelSignature signature = new ModelSignature(inputs, outputs, features, labels);
     if (!features.isEmpty()) {
       TensorSpec tab = signature.tabularInput().orElseThrow(() -> new ModelfnException(Problem.MODEL_LOAD_FAILED, 
@@ -152,14 +171,26 @@ public final class OnnxPredictor implements Predictor {
 
   private static List<TensorSpec> specs(ModelArtifact artifact, Map<String, NodeInfo> infos, boolean input) {
     List<TensorSpec> specs = new ArrayList<>();
+    Map<String, List<String>> zipMaps = null;
     for (NodeInfo ni : infos.values()) {
       ValueInfo vi = ni.getInfo();
+      if (!input && vi instanceof SequenceInfo si && classScores(si)) {
+        if (zipMaps == null) {
+          zipMaps = zipMapClasses(artifact);
+        }
+        List<String> classes = zipMaps.get(ni.getName());
+        if (classes != null && !classes.isEmpty()) {
+          specs.add(new TensorSpec(ni.getName(), ElementType.FP32, List.of(-1L, (long) classes.size()), classes));
+          continue;
+        }
+      }
       if (!(vi instanceof TensorInfo ti)) {
         if (input) {
           throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "model " + artifact.uri() + ": input '" + ni.getName()
               + "' is not a tensor (" + vi + "); modelfn serves tensor inputs only", null);
         }
-        // Non-tensor outputs (sequences, maps) are left out of the signature and never requested.
+        // Other non-tensor outputs (sequences of tensors, maps) are left out of the signature and
+        // never requested; docs/models.md lists what is served.
         continue;
       }
       Optional<ElementType> type = elementType(ti.type);
@@ -177,6 +208,24 @@ public final class OnnxPredictor implements Predictor {
       specs.add(new TensorSpec(ni.getName(), type.get(), shape));
     }
     return specs;
+  }
+
+  /** A sequence of maps from int64 or string class labels to float scores: what a ZipMap writes. */
+  private static boolean classScores(SequenceInfo si) {
+    MapInfo m = si.mapInfo;
+    return si.isSequenceOfMaps() && m != null && (m.keyType == OnnxJavaType.INT64 || m.keyType == OnnxJavaType.STRING)
+        && (m.valueType == OnnxJavaType.FLOAT || m.valueType == OnnxJavaType.DOUBLE);
+  }
+
+  private static Map<String, List<String>> zipMapClasses(ModelArtifact artifact) {
+    try {
+      return artifact.file().isPresent()
+          ? ZipMapClasses.read(artifact.file().get())
+          : ZipMapClasses.read(ByteBuffer.wrap(artifact.bytes().orElseThrow()));
+    } catch (RuntimeException e) {
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read the ZipMap class labels of " + artifact.uri()
+          + ": " + e.getMessage(), e);
+    }
   }
 
   static Optional<ElementType> elementType(OnnxJavaType t) {
@@ -251,6 +300,8 @@ public final class OnnxPredictor implements Predictor {
         for (Map.Entry<String, OnnxValue> e : result) {
           if (e.getValue() instanceof OnnxTensor ot) {
             outputs.add(fromOnnx(e.getKey(), ot));
+          } else if (e.getValue() instanceof OnnxSequence seq && classMaps.containsKey(e.getKey())) {
+            outputs.add(fromClassMaps(classMaps.get(e.getKey()), seq));
           }
         }
         return new InferenceResult(outputs);
@@ -324,6 +375,41 @@ public final class OnnxPredictor implements Predictor {
       default -> throw new ModelfnException(Problem.INFERENCE_FAILED, "output '" + name + "' has element type " + info.type
           + ", which modelfn cannot return", null);
     };
+  }
+
+  /**
+   * A sequence of class-to-score maps, one per row, as the FP32 tensor {@code [rows, classes]} in the
+   * order of {@code spec.classes()}. Each map ONNX Runtime hands out is closed here (the sequence
+   * does not close them).
+   */
+  private static Tensor fromClassMaps(TensorSpec spec, OnnxSequence seq) throws OrtException {
+    List<String> classes = spec.classes();
+    int k = classes.size();
+    boolean longKeys = seq.getInfo().mapInfo.keyType == OnnxJavaType.INT64;
+    Object[] keys = new Object[k];
+    for (int j = 0; j < k; j++) {
+      keys[j] = longKeys ? (Object) Long.valueOf(classes.get(j)) : classes.get(j);
+    }
+    List<? extends OnnxValue> rows = seq.getValue();
+    float[] data = new float[rows.size() * k];
+    try {
+      for (int r = 0; r < rows.size(); r++) {
+        Map<? extends Object, ? extends Object> row = ((OnnxMap) rows.get(r)).getValue();
+        for (int j = 0; j < k; j++) {
+          Object v = row.get(keys[j]);
+          if (!(v instanceof Number n)) {
+            throw new ModelfnException(Problem.INFERENCE_FAILED, "output '" + spec.name() + "' row " + r + " has no score for class '"
+                + classes.get(j) + "' of its ZipMap (keys " + row.keySet() + ")", null);
+          }
+          data[r * k + j] = n.floatValue();
+        }
+      }
+    } finally {
+      for (OnnxValue v : rows) {
+        v.close();
+      }
+    }
+    return new Tensor(spec.name(), ElementType.FP32, new long[] {rows.size(), k}, data);
   }
 
   private static final ThreadLocal<InputArena> ARENA = ThreadLocal.withInitial(InputArena::new);

@@ -474,6 +474,15 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
         g.writeNumber(d);
       }
       g.writeEndArray();
+      if (s.classMap()) { // a ZipMap's class scores: the columns' classes, as in every answer
+        g.writeObjectFieldStart("parameters");
+        g.writeArrayFieldStart("classes");
+        for (String c : s.classes()) {
+          g.writeString(c);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
       g.writeEndObject();
     }
     g.writeEndArray();

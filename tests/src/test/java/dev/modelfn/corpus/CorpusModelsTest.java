@@ -1,0 +1,115 @@
+package dev.modelfn.corpus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.MapInfo;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
+import ai.onnxruntime.TensorInfo;
+import dev.modelfn.examples.corpus.CorpusGenerator;
+import dev.modelfn.examples.corpus.CorpusModel;
+import dev.modelfn.model.OnnxRuntimeEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The corpus generator writes well-formed graphs in their exporter's shape, the same bytes every
+ * time, and ONNX Runtime loads each with the input and output types the exporter's models have.
+ */
+class CorpusModelsTest {
+  private static Path corpus;
+
+  @BeforeAll
+  static void generate() throws Exception {
+    corpus = CorpusGenerator.write(Path.of("target/models/corpus"));
+  }
+
+  static Stream<CorpusModel> models() {
+    return CorpusModel.all().stream();
+  }
+
+  @ParameterizedTest(name = "{index}")
+  @MethodSource("models")
+  void writesTheSameWellFormedGraphEveryTime(CorpusModel m) throws Exception {
+    byte[] written = Files.readAllBytes(m.file(corpus));
+    assertThat(written).isEqualTo(m.builder().get().toByteArray());
+    OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(written);
+    assertThat(model.getIrVersion()).isEqualTo(8);
+    Map<String, Long> opsets = model.getOpsetImportList().stream()
+        .collect(Collectors.toMap(OnnxMl.OperatorSetIdProto::getDomain, OnnxMl.OperatorSetIdProto::getVersion));
+    assertThat(opsets).containsOnlyKeys("", "ai.onnx.ml");
+    assertThat(model.getProducerName()).isEqualTo(m.exporter());
+
+    OnnxMl.GraphProto g = model.getGraph();
+    assertThat(g.getInputList()).extracting(OnnxMl.ValueInfoProto::getName).containsExactly(m.input());
+    Set<String> defined = new HashSet<>(List.of(m.input()));
+    g.getInitializerList().forEach(t -> defined.add(t.getName()));
+    for (OnnxMl.NodeProto n : g.getNodeList()) {
+      assertThat(opsets).as("domain of %s", n.getOpType()).containsKey(n.getDomain());
+      assertThat(defined).as("inputs of %s (topological order)", n.getName()).containsAll(n.getInputList());
+      for (String out : n.getOutputList()) {
+        assertThat(defined.add(out)).as("%s written once", out).isTrue();
+      }
+    }
+    List<String> outputs = g.getOutputList().stream().map(OnnxMl.ValueInfoProto::getName).toList();
+    assertThat(defined).containsAll(outputs);
+    if (m.classifier()) {
+      assertThat(outputs).containsExactly(m.labelOutput(), m.scoresOutput());
+      OnnxMl.NodeProto zipMap = g.getNodeList().stream().filter(n -> n.getOpType().equals("ZipMap")).findFirst()
+          .orElseThrow();
+      assertThat(zipMap.getDomain()).isEqualTo("ai.onnx.ml");
+      assertThat(zipMap.getOutputList()).containsExactly(m.scoresOutput());
+      OnnxMl.AttributeProto labels = zipMap.getAttribute(0);
+      List<String> classes = labels.getName().equals("classlabels_int64s")
+          ? labels.getIntsList().stream().map(String::valueOf).toList()
+          : labels.getStringsList().stream().map(b -> b.toString(StandardCharsets.UTF_8)).toList();
+      assertThat(classes).isEqualTo(m.classes());
+    } else {
+      assertThat(outputs).containsExactly(m.scoresOutput());
+    }
+  }
+
+  @ParameterizedTest(name = "{index}")
+  @MethodSource("models")
+  void onnxRuntimeLoadsItWithTheExportersTypes(CorpusModel m) throws Exception {
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        OrtSession s = OnnxRuntimeEnvironment.get().createSession(m.file(corpus).toString(), so)) {
+      TensorInfo in = (TensorInfo) s.getInputInfo().get(m.input()).getInfo();
+      assertThat(in.type).isEqualTo(OnnxJavaType.FLOAT);
+      assertThat(in.getShape()).containsExactly(-1, m.features());
+      Map<String, NodeInfo> out = s.getOutputInfo();
+      if (!m.classifier()) {
+        TensorInfo v = (TensorInfo) out.get(m.scoresOutput()).getInfo();
+        assertThat(v.type).isEqualTo(OnnxJavaType.FLOAT);
+        assertThat(v.getShape()).containsExactly(-1, 1);
+        return;
+      }
+      boolean strings = CorpusParityTest.stringLabels(m);
+      OnnxJavaType key = strings ? OnnxJavaType.STRING : OnnxJavaType.INT64;
+      assertThat(((TensorInfo) out.get(m.labelOutput()).getInfo()).type).isEqualTo(key);
+      SequenceInfo seq = (SequenceInfo) out.get(m.scoresOutput()).getInfo();
+      assertThat(seq.isSequenceOfMaps()).isTrue();
+      MapInfo map = seq.mapInfo;
+      assertThat(map.keyType).isEqualTo(key);
+      assertThat(map.valueType).isEqualTo(OnnxJavaType.FLOAT);
+    }
+    // the rows the parity tests send reach more than one class: the corpus tests the classes, not one
+    OrtReference ort = OrtReference.run(m, m.file(corpus), CorpusRows.of(m.features(), 12));
+    if (m.classifier()) {
+      assertThat(new HashSet<>(ort.labels())).hasSizeGreaterThan(1);
+    }
+  }
+}
