@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
@@ -56,6 +57,17 @@ class FunctionInvokerHttpEventsTest {
     JsonNode actual = readable(Json.mapper().readTree(spring));
     assertThat(actual).isEqualTo(Json.mapper().readTree(Fixtures.path("http/" + event.replace(".json",
         ".expected.json")).toFile()));
+  }
+
+  @Test
+  void answers501ForAsyncSubmitWhereNoJobBucketAndQueueAreConfigured() throws IOException {
+    byte[] bytes = Fixtures.bytes("async/not-configured.json");
+    byte[] spring = Invokers.invoke(invoker, bytes, "lambda-request-id");
+
+    assertThat(new String(spring, StandardCharsets.UTF_8))
+        .isEqualTo(new String(handler.handle(bytes, "lambda-request-id"), StandardCharsets.UTF_8));
+    assertThat(readable(Json.mapper().readTree(spring)))
+        .isEqualTo(Json.mapper().readTree(Fixtures.path("async/not-configured.expected.json").toFile()));
   }
 
   /** The response event with a JSON body parsed, as the expected files hold it. */
