@@ -43,12 +43,16 @@ public class ModelfnApplication {
     return ModelfnEnvironment.from(environment);
   }
 
+  /** The core's ports in this application. */
+  @Bean
+  SpringPlatform springPlatform(Map<String, String> modelfnEnvironment, ObjectProvider<MeterRegistry> meterRegistry) {
+    return new SpringPlatform(modelfnEnvironment, meterRegistry.getIfAvailable());
+  }
+
   /** The HTTP surface, with the model loaded before the application takes traffic. */
   @Bean
-  PredictHttpFunction predictHttpFunction(Map<String, String> modelfnEnvironment,
-      ObjectProvider<MeterRegistry> meterRegistry) {
-    PredictHttpFunction function = Functions.predictHttp(modelfnEnvironment,
-        new SpringPlatform(modelfnEnvironment, meterRegistry.getIfAvailable()));
+  PredictHttpFunction predictHttpFunction(Map<String, String> modelfnEnvironment, SpringPlatform springPlatform) {
+    PredictHttpFunction function = Functions.predictHttp(modelfnEnvironment, springPlatform);
     ModelMetadata md = function.metadata();
     new JsonLogger("dev.modelfn.spring.web", ModelfnConfig.from(modelfnEnvironment).logLevel())
         .info("model loaded", "model", md.name(), "model_version", md.version(), "platform", md.platform());

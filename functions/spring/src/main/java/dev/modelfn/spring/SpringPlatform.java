@@ -14,8 +14,10 @@ import dev.modelfn.core.stream.PredictionSink;
 import dev.modelfn.model.Predictor;
 import dev.modelfn.telemetry.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,7 @@ import java.util.function.Supplier;
 public final class SpringPlatform implements Platform {
   private final AwsPlatform aws;
   private final MeterRegistry registry;
+  private final List<Predictor> predictors = new CopyOnWriteArrayList<>();
 
   /** @param registry the application's meter registry, or null for no metrics */
   public SpringPlatform(Map<String, String> env, MeterRegistry registry) {
@@ -36,7 +39,14 @@ public final class SpringPlatform implements Platform {
 
   @Override
   public Predictor predictor(ModelfnConfig config) {
-    return aws.predictor(config);
+    Predictor predictor = aws.predictor(config);
+    predictors.add(predictor);
+    return predictor;
+  }
+
+  /** True when every model this platform has handed out is ready (and one has been). */
+  public boolean modelsReady() {
+    return !predictors.isEmpty() && predictors.stream().allMatch(Predictor::ready);
   }
 
   @Override
