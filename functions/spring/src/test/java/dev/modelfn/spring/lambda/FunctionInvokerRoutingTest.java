@@ -5,17 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelfn.codec.Json;
 import dev.modelfn.testing.Fixtures;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import org.springframework.cloud.function.context.FunctionCatalog;
+import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.cloud.function.context.FunctionalSpringApplication;
 import org.springframework.cloud.function.context.catalog.SimpleFunctionRegistry.FunctionInvocationWrapper;
 import org.springframework.cloud.function.context.config.RoutingFunction;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.messaging.Message;
 
 /**
  * No header-driven routing under {@code FunctionInvoker} (CVE-2022-22963): routing headers in an
@@ -40,6 +46,42 @@ class FunctionInvokerRoutingTest {
     assertThat(FunctionInvokerHttpEventsTest.readable(Json.mapper().readTree(routed)))
         .isEqualTo(Json.mapper().readTree(Fixtures.path("http/api-v2/infer-oip.expected.json").toFile()));
     assertThat(System.getProperty("modelfn.routed")).as("the routing expression was evaluated").isNull();
+  }
+
+  /**
+   * The Lambda functions plus one more function in the context, {@code spy}, which records a call:
+   * the target a routing header would name.
+   */
+  public static class WithSpy extends LambdaFunctions {
+    static final AtomicInteger CALLS = new AtomicInteger();
+
+    @Override
+    public void initialize(GenericApplicationContext context) {
+      super.initialize(context);
+      Function<Message<InputStream>, byte[]> spy = m -> {
+        CALLS.incrementAndGet();
+        return "spied".getBytes(StandardCharsets.UTF_8);
+      };
+      context.registerBean("spy", FunctionRegistration.class,
+          () -> new FunctionRegistration<>(spy, "spy").type(LambdaFunctions.FUNCTION_TYPE));
+    }
+  }
+
+  @Test
+  void routingHeadersDoNotSelectAnotherFunctionOfTheContext() throws Exception {
+    FunctionInvoker withSpy = Invokers.start(WithSpy.class, LambdaFunctions.PREDICT, FunctionInvokerHttpEventsTest.ENV);
+    byte[] routed = Fixtures.bytes("spring/api-v2-routing-headers.json");
+    // every routing header names the spy: the definition, the routing expression, function.name
+    String asSpy = new String(routed, StandardCharsets.UTF_8).replace("\"scoreRecords\"", "\"spy\"")
+        .replace("T(java.lang.System).setProperty('modelfn.routed','yes')", "'spy'");
+    assertThat(asSpy).contains("\"spring.cloud.function.definition\": \"spy\"",
+        "\"spring.cloud.function.routing-expression\": \"'spy'\"", "\"function.name\": \"spy\"");
+
+    byte[] answer = Invokers.invoke(withSpy, asSpy.getBytes(StandardCharsets.UTF_8), "id-2");
+
+    assertThat(WithSpy.CALLS).hasValue(0);
+    assertThat(FunctionInvokerHttpEventsTest.readable(Json.mapper().readTree(answer)))
+        .isEqualTo(Json.mapper().readTree(Fixtures.path("http/api-v2/infer-oip.expected.json").toFile()));
   }
 
   @Test

@@ -24,8 +24,13 @@ final class Invokers {
 
   /** Starts an invoker whose context pins {@code definition} (null: none), with {@code env} as the modelfn environment. */
   static synchronized FunctionInvoker start(String definition, Map<String, String> env) {
+    return start(LambdaFunctions.class, definition, env);
+  }
+
+  /** Starts an invoker of the start class {@code main}. */
+  static synchronized FunctionInvoker start(Class<?> main, String definition, Map<String, String> env) {
     Map<String, String> props = new HashMap<>(env);
-    props.put("MAIN_CLASS", LambdaFunctions.class.getName());
+    props.put("MAIN_CLASS", main.getName());
     if (definition != null) {
       props.put("spring.cloud.function.definition", definition);
     }
