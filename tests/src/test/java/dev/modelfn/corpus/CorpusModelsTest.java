@@ -1,6 +1,7 @@
 package dev.modelfn.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.MapInfo;
@@ -11,17 +12,26 @@ import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import dev.modelfn.examples.corpus.CorpusGenerator;
 import dev.modelfn.examples.corpus.CorpusModel;
+import dev.modelfn.errors.ModelfnException;
+import dev.modelfn.examples.corpus.SklearnLogisticRegression;
+import dev.modelfn.model.InferenceRequest;
+import dev.modelfn.model.InferenceResult;
+import dev.modelfn.model.ModelArtifact;
+import dev.modelfn.model.OnnxPredictor;
 import dev.modelfn.model.OnnxRuntimeEnvironment;
+import dev.modelfn.model.Tensor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -110,6 +120,32 @@ class CorpusModelsTest {
     OrtReference ort = OrtReference.run(m, m.file(corpus), CorpusRows.of(m.features(), 12));
     if (m.classifier()) {
       assertThat(new HashSet<>(ort.labels())).hasSizeGreaterThan(1);
+    }
+  }
+
+  /**
+   * The IR versions docs/models.md states: the ZipMap classifier, loaded from bytes, is served from
+   * IR 3 to 13; IR 14 (onnx 1.23's default) is refused when the model loads, with the reason.
+   */
+  @Test
+  void servesIrVersions3To13AndRefuses14() {
+    float[] row = CorpusRows.of(SklearnLogisticRegression.FEATURES, 1)[4];
+    for (int ir = 3; ir <= 14; ir++) {
+      byte[] bytes = SklearnLogisticRegression.multinomial().toBuilder().setIrVersion(ir).build().toByteArray();
+      ModelArtifact artifact = new ModelArtifact("memory:ir" + ir, "ir" + ir, Optional.empty(), Optional.of(bytes),
+          Optional.empty());
+      if (ir == 14) {
+        assertThatThrownBy(() -> OnnxPredictor.load(artifact, OnnxPredictor.Options.defaults()))
+            .isInstanceOf(ModelfnException.class).hasMessageContaining("cannot load ONNX model memory:ir14");
+        continue;
+      }
+      try (OnnxPredictor p = OnnxPredictor.load(artifact, OnnxPredictor.Options.defaults())) {
+        assertThat(p.metadata().signature().output("output_probability").orElseThrow().classes())
+            .as("IR %d", ir).containsExactly("0", "1", "2");
+        InferenceResult r = p.infer(new InferenceRequest(
+            List.of(Tensor.ofFloats("float_input", new long[] {1, row.length}, row)), List.of()));
+        assertThat(r.outputs()).extracting(Tensor::name).containsExactlyInAnyOrder("output_label", "output_probability");
+      }
     }
   }
 }
