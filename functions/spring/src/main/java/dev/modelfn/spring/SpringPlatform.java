@@ -25,8 +25,9 @@ import java.util.function.Supplier;
  * {@code MeterRegistry}); the model and every other port as on AWS ({@link AwsPlatform}: models from
  * {@code file:}, {@code classpath:} or {@code s3://}, or a SageMaker endpoint; S3 and SQS for the
  * async routes where they are configured). A port the web application does not use is never built.
+ * The models it loads are closed with the application.
  */
-public final class SpringPlatform implements Platform {
+public final class SpringPlatform implements Platform, AutoCloseable {
   private final AwsPlatform aws;
   private final MeterRegistry registry;
   private final List<Predictor> predictors = new CopyOnWriteArrayList<>();
@@ -42,6 +43,18 @@ public final class SpringPlatform implements Platform {
     Predictor predictor = aws.predictor(config);
     predictors.add(predictor);
     return predictor;
+  }
+
+  /**
+   * Closes the models this platform loaded (ONNX Runtime sessions): Spring calls it when the
+   * application stops, after the web server has finished the requests in flight.
+   */
+  @Override
+  public void close() {
+    for (Predictor p : predictors) {
+      p.close();
+    }
+    predictors.clear();
   }
 
   /** True when every model this platform has handed out is ready (and one has been). */
