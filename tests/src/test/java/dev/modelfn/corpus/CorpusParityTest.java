@@ -63,6 +63,14 @@ class CorpusParityTest {
 
       checkMetadata(m, json(call(fn, "GET", "/v2/models/" + m.name(), null, null)));
       checkV2(m, ort, json(call(fn, "POST", "/v2/models/" + m.name() + "/infer", "application/json", v2Body(m, rows))));
+      if (m.classifier()) { // the probabilities alone, as a v2 client may ask
+        String body = v2Body(m, rows);
+        body = body.substring(0, body.length() - 1) + ",\"outputs\":[{\"name\":\"" + m.scoresOutput() + "\"}]}";
+        JsonNode only = json(call(fn, "POST", "/v2/models/" + m.name() + "/infer", "application/json", body));
+        assertThat(only.get("outputs")).hasSize(1);
+        assertThat(output(only, m.scoresOutput()).get("data").get(0).doubleValue())
+            .isCloseTo(ort.scores()[0][0], within(TOLERANCE));
+      }
       String instances = "{\"instances\":" + Json.mapper().writeValueAsString(rows) + "}";
       checkRows(m, ort, json(call(fn, "POST", "/v1/models/" + m.name() + ":predict", "application/json", instances))
           .get("predictions"));
