@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -244,5 +245,39 @@ class CorpusParityTest {
     }
     assertThat(v.isIntegralNumber()).as("label %s is an integer", v).isTrue();
     return v.longValue();
+  }
+
+  /**
+   * Class names configured with {@code MODELFN_LABELS} name the ZipMap's columns in its order; a
+   * row's label is then the best-scoring column's name.
+   */
+  @Test
+  void configuredLabelsNameTheZipMapColumns() throws Exception {
+    CorpusModel m = CorpusModel.all().get(0);
+    List<String> names = List.of("setosa", "versicolor", "virginica");
+    float[][] rows = CorpusRows.of(m.features(), 12);
+    OrtReference ort = OrtReference.run(m, m.file(corpus), rows);
+    ModelfnConfig config = ModelfnConfig.from(Map.of("MODELFN_MODEL_URI", m.file(corpus).toUri().toString(),
+        "MODELFN_MODEL_NAME", m.name(), "MODELFN_LABELS", String.join(",", names), "MODELFN_METRICS_ENABLED", "false"));
+    try (OnnxPredictor predictor = OnnxPredictor.load(config, ModelLoader.local())) {
+      PredictHttpFunction fn = new PredictHttpFunction(new PredictFunction(predictor), config);
+      JsonNode md = json(call(fn, "GET", "/v2/models/" + m.name(), null, null));
+      assertThat(texts(md.at("/parameters/labels"))).isEqualTo(names);
+      assertThat(texts(output(md, m.scoresOutput()).at("/parameters/classes"))).isEqualTo(m.classes());
+      JsonNode predictions = json(call(fn, "POST", "/v1/models/" + m.name() + ":predict", "application/json",
+          "{\"instances\":" + Json.mapper().writeValueAsString(rows) + "}")).get("predictions");
+      for (int r = 0; r < rows.length; r++) {
+        int best = 0;
+        for (int j = 1; j < names.size(); j++) {
+          best = ort.scores()[r][j] > ort.scores()[r][best] ? j : best;
+        }
+        assertThat(predictions.get(r).get("label").asText()).isEqualTo(names.get(best));
+        assertThat(m.classes().get(best)).isEqualTo(String.valueOf(ort.labels().get(r)));
+        for (int j = 0; j < names.size(); j++) {
+          assertThat(predictions.get(r).at("/probabilities/" + names.get(j)).doubleValue())
+              .isCloseTo(ort.scores()[r][j], within(TOLERANCE));
+        }
+      }
+    }
   }
 }
