@@ -385,16 +385,19 @@ public final class OnnxPredictor implements Predictor {
   private static Tensor fromClassMaps(TensorSpec spec, OnnxSequence seq) throws OrtException {
     List<String> classes = spec.classes();
     int k = classes.size();
-    boolean longKeys = seq.getInfo().mapInfo.keyType == OnnxJavaType.INT64;
-    Object[] keys = new Object[k];
-    for (int j = 0; j < k; j++) {
-      keys[j] = longKeys ? (Object) Long.valueOf(classes.get(j)) : classes.get(j);
-    }
     List<? extends OnnxValue> rows = seq.getValue();
     float[] data = new float[rows.size() * k];
+    Object[] keys = null; // the classes as the maps' keys: Long for int64 labels, else String
     try {
       for (int r = 0; r < rows.size(); r++) {
         Map<? extends Object, ? extends Object> row = ((OnnxMap) rows.get(r)).getValue();
+        if (keys == null) {
+          boolean longKeys = !row.isEmpty() && row.keySet().iterator().next() instanceof Long;
+          keys = new Object[k];
+          for (int j = 0; j < k; j++) {
+            keys[j] = longKeys ? (Object) Long.valueOf(classes.get(j)) : classes.get(j);
+          }
+        }
         for (int j = 0; j < k; j++) {
           Object v = row.get(keys[j]);
           if (!(v instanceof Number n)) {
