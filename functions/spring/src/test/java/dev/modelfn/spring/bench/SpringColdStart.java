@@ -26,7 +26,8 @@ import java.util.Map;
  *       local repository);
  *   <li>{@code spring}: {@code org.springframework.cloud.function.adapter.aws.FunctionInvoker} with
  *       {@code MAIN_CLASS=dev.modelfn.spring.lambda.LambdaFunctions} and {@code
- *       SPRING_CLOUD_FUNCTION_DEFINITION=predict}, over this module's runtime class path;
+ *       SPRING_CLOUD_FUNCTION_DEFINITION=predict}, over the jars of the Lambda package's {@code lib/}
+ *       ({@code target/modelfn-spring-lambda.zip}, so: package first);
  *   <li>{@code + CDS}: each of them again with a class-data archive written by a training run
  *       ({@code -XX:ArchiveClassesAtExit}, JDK 17), as a container or SnapStart-less Lambda can use.
  * </ul>
@@ -36,9 +37,9 @@ import java.util.Map;
  * unpacked folder ({@code MODELFN_ORT_NATIVE_DIR}) in both. These are in-process starts without
  * Lambda's runtime client: the ratio is the figure, not the absolute milliseconds.
  *
- * <p>Arguments: {@code [runs]} (default 7). Run: {@code ./mvnw -q -pl functions/spring test-compile
- * exec:java -Dexec.mainClass=dev.modelfn.spring.bench.SpringColdStart -Dexec.classpathScope=test
- * -Dexec.args=7}.
+ * <p>Arguments: {@code [runs]} (default 7). Run: {@code ./mvnw -q -pl functions/spring package exec:java
+ * -DskipTests -Dexec.mainClass=dev.modelfn.spring.bench.SpringColdStart -Dexec.classpathScope=test
+ * -Dexec.args=9}.
  */
 public final class SpringColdStart {
   /** Lambda's own JVM flags on its Java runtimes, then the project's (docs/performance.md). */
@@ -67,9 +68,7 @@ public final class SpringColdStart {
     // class-data archives take jars only: the probe and this module's classes as jars
     Path probe = jar(module.resolve("target/test-classes"), "dev/modelfn/spring/bench/ColdStartProbe",
         bench.resolve("probe.jar"));
-    Path classes = jar(module.resolve("target/classes"), "", bench.resolve("modelfn-spring.jar"));
-    String springCp = classes + java.io.File.pathSeparator
-        + Files.readString(bench.resolve("runtime-classpath.txt")).trim() + java.io.File.pathSeparator + probe;
+    String springCp = springClassPath(module, bench) + java.io.File.pathSeparator + probe;
     String plainCp = functionJar(module) + java.io.File.pathSeparator + probe;
     Path event = Fixtures.path("http/api-v2/infer-oip.json");
 
@@ -164,6 +163,36 @@ public final class SpringColdStart {
       throw new IllegalStateException(c.name() + " did not answer 200:\n" + out);
     }
     return Arrays.stream(out.split("\n")).filter(l -> l.startsWith("PROBE")).findFirst().orElseThrow();
+  }
+
+  /**
+   * The Spring functions' class path as Lambda builds it from the package: the jars under {@code
+   * lib/} of {@code target/modelfn-spring-lambda.zip} (unpacked under {@code target/bench/lambda}).
+   */
+  private static String springClassPath(Path module, Path bench) throws IOException {
+    Path zip = module.resolve("target/modelfn-spring-lambda.zip");
+    if (!Files.isRegularFile(zip)) {
+      throw new IllegalStateException("no " + zip + ": package the module first (./mvnw -pl functions/spring package)");
+    }
+    Path lib = bench.resolve("lambda/lib");
+    if (Files.isDirectory(lib)) {
+      try (var old = Files.list(lib)) {
+        for (Path f : old.toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+    Files.createDirectories(lib);
+    try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        if (!e.isDirectory() && e.getName().startsWith("lib/") && e.getName().endsWith(".jar")) {
+          Files.copy(in, lib.resolve(e.getName().substring(4)));
+        }
+      }
+    }
+    try (var jars = Files.list(lib)) {
+      return jars.sorted().map(Path::toString).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
   }
 
   /**
