@@ -7,7 +7,6 @@ import dev.modelfn.model.ModelMetadata;
 import dev.modelfn.spring.web.PredictHttpController;
 import dev.modelfn.telemetry.JsonLogger;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -37,24 +36,26 @@ public class ModelfnApplication {
     SpringApplication.run(ModelfnApplication.class, args);
   }
 
-  /** The environment the core reads: process environment, overridden by Spring's properties of the same names. */
+  /**
+   * The core's ports in this application, over the environment the core reads: the process
+   * environment, overridden by Spring's properties of the same names.
+   */
   @Bean
-  Map<String, String> modelfnEnvironment(ConfigurableEnvironment environment) {
-    return ModelfnEnvironment.from(environment);
+  SpringPlatform springPlatform(ConfigurableEnvironment environment, ObjectProvider<MeterRegistry> meterRegistry) {
+    return new SpringPlatform(ModelfnEnvironment.from(environment), meterRegistry.getIfAvailable());
   }
 
-  /** The core's ports in this application. */
   @Bean
-  SpringPlatform springPlatform(Map<String, String> modelfnEnvironment, ObjectProvider<MeterRegistry> meterRegistry) {
-    return new SpringPlatform(modelfnEnvironment, meterRegistry.getIfAvailable());
+  ModelfnConfig modelfnConfig(SpringPlatform springPlatform) {
+    return ModelfnConfig.from(springPlatform.env());
   }
 
   /** The HTTP surface, with the model loaded before the application takes traffic. */
   @Bean
-  PredictHttpFunction predictHttpFunction(Map<String, String> modelfnEnvironment, SpringPlatform springPlatform) {
-    PredictHttpFunction function = Functions.predictHttp(modelfnEnvironment, springPlatform);
+  PredictHttpFunction predictHttpFunction(SpringPlatform springPlatform, ModelfnConfig modelfnConfig) {
+    PredictHttpFunction function = Functions.predictHttp(springPlatform.env(), springPlatform);
     ModelMetadata md = function.metadata();
-    new JsonLogger("dev.modelfn.spring.web", ModelfnConfig.from(modelfnEnvironment).logLevel())
+    new JsonLogger("dev.modelfn.spring.web", modelfnConfig.logLevel())
         .info("model loaded", "model", md.name(), "model_version", md.version(), "platform", md.platform());
     return function;
   }

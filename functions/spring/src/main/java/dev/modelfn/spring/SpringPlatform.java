@@ -28,14 +28,21 @@ import java.util.function.Supplier;
  * The models it loads are closed with the application.
  */
 public final class SpringPlatform implements Platform, AutoCloseable {
+  private final Map<String, String> env;
   private final AwsPlatform aws;
   private final MeterRegistry registry;
   private final List<Predictor> predictors = new CopyOnWriteArrayList<>();
 
   /** @param registry the application's meter registry, or null for no metrics */
   public SpringPlatform(Map<String, String> env, MeterRegistry registry) {
+    this.env = Map.copyOf(env);
     this.aws = new AwsPlatform(env);
     this.registry = registry;
+  }
+
+  /** The environment the platform was made from: what the functions built on it read. */
+  public Map<String, String> env() {
+    return env;
   }
 
   @Override

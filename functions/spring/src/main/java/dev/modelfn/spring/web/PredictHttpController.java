@@ -35,9 +35,9 @@ public class PredictHttpController {
   private final PredictHttpFunction function;
   private final int bodyCap;
 
-  public PredictHttpController(PredictHttpFunction function, Map<String, String> modelfnEnvironment) {
+  public PredictHttpController(PredictHttpFunction function, ModelfnConfig config) {
     this.function = function;
-    int max = ModelfnConfig.from(modelfnEnvironment).maxBodyBytes();
+    int max = config.maxBodyBytes();
     this.bodyCap = (int) Math.min(Integer.MAX_VALUE - 8, 2L * max + 1);
   }
 
