@@ -10,6 +10,7 @@ import dev.modelfn.local.lambda.FunctionInitException;
 import dev.modelfn.local.lambda.FunctionSpec;
 import dev.modelfn.local.lambda.LocalAccount;
 import dev.modelfn.local.lambda.LocalLambdaFunction;
+import dev.modelfn.local.platform.AdapterServer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,12 @@ public final class LocalDev implements Callable<Integer> {
           + " (default: local-dev/cloud.json)")
   Path config;
 
+  @Option(names = "--platform", defaultValue = "lambda", paramLabel = "lambda|spring|gcp",
+      description = "the adapter that serves the model at --port: lambda (the deployment package behind the local"
+          + " HTTP API, default), spring (the Spring Boot application, functions/spring) or gcp (the Cloud Functions"
+          + " jar under the Functions Framework's invoker, functions/gcp); the local cloud's functions stay on Lambda")
+  String platform;
+
   @Option(names = "--persist",
       description = "keep S3 objects and Kinesis records across restarts in local-dev/.data (git-ignored)")
   boolean persist;
@@ -142,7 +149,9 @@ public final class LocalDev implements Callable<Integer> {
       functionEnv.put("MODELFN_MODEL_URI", m.toUri().toString());
       modelName = name != null ? name : m.getFileName().toString().replaceFirst("\\.onnx$", "");
     } else {
-      functionEnv.put("MODELFN_MODEL_URI", "classpath:models/fraud/fraud.onnx");
+      // the example model: packaged in the Lambda zip; the other adapters' jars do not carry it
+      functionEnv.put("MODELFN_MODEL_URI", platform.equals("lambda") ? "classpath:models/fraud/fraud.onnx"
+          : home.resolve("events/models/fraud/fraud.onnx").toUri().toString());
       modelName = name != null ? name : "fraud";
     }
     functionEnv.put("MODELFN_MODEL_NAME", modelName);
@@ -178,6 +187,21 @@ public final class LocalDev implements Callable<Integer> {
       }
     }
     PrintStream log = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
+    AdapterServer.Kind adapter = null;
+    List<String> adapterCommand = null;
+    if (!platform.equals("lambda")) {
+      adapter = AdapterServer.Kind.of(platform).orElse(null);
+      if (adapter == null) {
+        System.err.println("local-dev: --platform " + platform + ": expected lambda, spring or gcp");
+        return 2;
+      }
+      adapterCommand = AdapterServer.command(adapter, home, javaExe, host, port).orElse(null);
+      if (adapterCommand == null) {
+        System.err.println("local-dev: --platform " + platform + " needs its build: " + adapter.buildCommand()
+            + " (local-dev/up runs it when it is missing)");
+        return 2;
+      }
+    }
 
     // A taken HTTP port is reported before the local cloud spends seconds starting.
     try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
@@ -234,6 +258,9 @@ public final class LocalDev implements Callable<Integer> {
       }
     }
 
+    if (adapter != null) {
+      return serveThrough(adapter, adapterCommand, functionEnv, cloud, modelName, t0);
+    }
     LocalLambdaFunction function;
     LocalHttpApi api;
     FunctionSpec fspec = spec;
@@ -322,6 +349,70 @@ public final class LocalDev implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Serves the model at --port through another adapter's deployable until Ctrl-C or SIGTERM. */
+  private int serveThrough(AdapterServer.Kind adapter, List<String> command, Map<String, String> env,
+      LocalCloud cloud, String modelName, long t0) throws Exception {
+    AdapterServer server;
+    try {
+      server = AdapterServer.start(adapter, command, env, port, line -> out.println("[" + adapter.service() + "] " + line),
+          Duration.ofSeconds(Math.max(120, timeoutSeconds)));
+    } catch (IllegalStateException e) {
+      System.err.println("local-dev: " + e.getMessage());
+      if (cloud != null) {
+        cloud.close();
+      }
+      return 3;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      if (cloud != null) {
+        cloud.close();
+      }
+      stopped.countDown();
+    }, "local-dev-shutdown"));
+    String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"service", "endpoint", "resources"});
+    rows.add(new String[] {adapter.service(), base + " (pid " + server.pid() + ")", modelName + " from "
+        + env.get("MODELFN_MODEL_URI")});
+    if (cloud != null) {
+      for (LocalCloud.Status st : cloud.status()) {
+        rows.add(new String[] {st.service(), st.endpoint(), st.detail()});
+      }
+    }
+    int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(8);
+    int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(8);
+    out.println();
+    for (String[] r : rows) {
+      out.printf("  %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
+    }
+    out.printf("%nmodelfn local-dev ready at %s in %.1f s, served by %s. Try:%n", base, (System.nanoTime() - t0) / 1e9,
+        adapter.service());
+    out.printf("  curl -s %s/v2/models/%s%n", base, modelName);
+    out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '%s'%n", base,
+        modelName, exampleInferBody(base, modelName));
+    out.printf("Press Ctrl-C to stop (or: kill %d).%n", ProcessHandle.current().pid());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** The example body, from the metadata an HTTP server answers. */
+  static String exampleInferBody(String base, String modelName) {
+    try {
+      var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(base + "/v2/models/" + modelName)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() != 200 ? "{\"inputs\":[...]}"
+          : exampleInferBody(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()));
+    } catch (java.io.IOException | RuntimeException e) {
+      return "{\"inputs\":[...]}";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "{\"inputs\":[...]}";
+    }
   }
 
   /**

@@ -289,6 +289,31 @@ class LocalDevUpIT {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "--platform {0}")
+  @org.junit.jupiter.params.provider.CsvSource({"spring, spring-web", "gcp, cloud-functions"})
+  void servesTheModelThroughAnotherAdapterWithPlatform(String platform, String service) throws Exception {
+    boolean built = platform.equals("gcp") ? Files.isRegularFile(HOME.resolve("functions/gcp/target/deploy/modelfn-gcp.jar"))
+        : Files.isDirectory(HOME.resolve("functions/spring/target")) && Files.list(HOME.resolve("functions/spring/target"))
+            .anyMatch(f -> f.getFileName().toString().endsWith("-app.jar"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(built, "the " + platform + " adapter is built by `./mvnw package`"
+        + " before local-dev's integration tests (local-dev/up builds it when it runs outside the tests)");
+    try (Up other = Up.start("--no-cloud", "--platform", platform)) {
+      assertThat(other.output()).anyMatch(l -> l.contains("served by " + service));
+      HttpResponse<byte[]> metadata = other.send(HttpRequest.newBuilder().GET(), "/v2/models/fraud");
+      assertThat(metadata.statusCode()).isEqualTo(200);
+      assertThat(MAPPER.readTree(metadata.body()).path("inputs").get(0).path("name").asText()).isEqualTo("input");
+      String example = other.output().stream().filter(l -> l.contains("/infer -H")).findFirst().orElseThrow();
+      String body = example.substring(example.indexOf("-d '") + 4, example.lastIndexOf('\''));
+      HttpResponse<byte[]> infer = other.send(HttpRequest.newBuilder().header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)), "/v2/models/fraud/infer");
+      assertThat(infer.statusCode()).as(new String(infer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+      List<ProcessHandle> children = other.process().descendants().toList();
+      assertThat(children).as("the adapter runs in its own JVM").isNotEmpty();
+      assertThat(other.interrupt()).isEqualTo(130);
+      assertThat(children).noneMatch(ProcessHandle::isAlive);
+    }
+  }
+
   @Test
   void stopsOnCtrlCWhenStartedWithSigintIgnored() throws Exception {
     try (Up background = Up.start(true, "--quiet", "--no-cloud")) {
