@@ -1,12 +1,11 @@
 package dev.modelfn.corpus;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
+import dev.modelfn.core.batch.InMemoryBlobStore;
 import dev.modelfn.core.batch.ScoreObjectFunction;
 import dev.modelfn.core.stream.DeadLetters;
 import dev.modelfn.core.stream.PredictionSink;
@@ -32,6 +31,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The corpus classifiers scored by the batch function (CSV with a header, and JSON Lines of rows)
@@ -64,7 +64,7 @@ class CorpusBatchAndStreamTest {
     return OnnxPredictor.load(ModelfnConfig.from(env), ModelLoader.local());
   }
 
-  private static ScoreObjectFunction batch(OnnxPredictor p, MemoryBlobStore store) {
+  private static ScoreObjectFunction batch(OnnxPredictor p, InMemoryBlobStore store) {
     var settings = new ScoreObjectFunction.Settings("incoming/", "predictions/", "manifests/", "rejects/", 5,
         1 << 20, Duration.ofSeconds(30), Optional.empty());
     return new ScoreObjectFunction(p, store, body -> {
@@ -77,7 +77,7 @@ class CorpusBatchAndStreamTest {
   void batchScoresCsvAndJsonLinesAsOnnxRuntimeDoes(CorpusModel m) throws Exception {
     float[][] rows = CorpusRows.of(m.features(), 12);
     OrtReference ort = OrtReference.run(m, m.file(corpus), rows);
-    MemoryBlobStore store = new MemoryBlobStore();
+    InMemoryBlobStore store = new InMemoryBlobStore(0);
     try (OnnxPredictor p = load(m)) {
       ScoreObjectFunction fn = batch(p, store);
 
@@ -154,8 +154,8 @@ class CorpusBatchAndStreamTest {
     CorpusParityTest.checkRows(m, ort, predictions);
   }
 
-  private static String text(MemoryBlobStore store, String key) {
-    byte[] b = store.bytes(BUCKET, key);
+  private static String text(InMemoryBlobStore store, String key) {
+    byte[] b = store.get(BUCKET, key).map(dev.modelfn.core.storage.BlobStore.Blob::bytes).orElse(null);
     assertThat(b).as("%s in %s", key, store.keys()).isNotNull();
     return new String(b, StandardCharsets.UTF_8);
   }

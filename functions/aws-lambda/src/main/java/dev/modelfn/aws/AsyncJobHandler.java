@@ -9,6 +9,7 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.core.async.AsyncJobWorker;
 import dev.modelfn.core.platform.Functions;
+import dev.modelfn.core.platform.Platform;
 import dev.modelfn.telemetry.JsonLogger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,16 @@ public final class AsyncJobHandler implements RequestStreamHandler {
   }
 
   public AsyncJobHandler(Map<String, String> env) {
+    this(env, new AwsPlatform(env));
+  }
+
+  /**
+   * On the given platform's ports: another adapter that receives the same Lambda events (Spring
+   * Cloud Function's {@code FunctionInvoker}) reuses this event mapping whole.
+   */
+  public AsyncJobHandler(Map<String, String> env, Platform platform) {
     this.log = new JsonLogger("dev.modelfn.aws.AsyncJobHandler", env.getOrDefault(EnvVars.LOG_LEVEL, "INFO"));
-    this.worker = Functions.asyncWorker(env, new AwsPlatform(env));
+    this.worker = Functions.asyncWorker(env, platform);
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.batch.InputFormat;
 import dev.modelfn.core.batch.ScoreObjectFunction;
 import dev.modelfn.core.platform.Functions;
+import dev.modelfn.core.platform.Platform;
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
 import dev.modelfn.model.Predictor;
@@ -46,9 +47,17 @@ public final class BatchScoringHandler implements RequestStreamHandler {
   }
 
   public BatchScoringHandler(Map<String, String> env) {
+    this(env, new AwsPlatform(env));
+  }
+
+  /**
+   * On the given platform's ports: another adapter that receives the same Lambda events (Spring
+   * Cloud Function's {@code FunctionInvoker}) reuses this event mapping whole.
+   */
+  public BatchScoringHandler(Map<String, String> env, Platform platform) {
     ModelfnConfig config = ModelfnConfig.from(env);
     this.log = new JsonLogger("dev.modelfn.aws.BatchScoringHandler", config.logLevel());
-    this.function = Functions.scoreObject(env, new AwsPlatform(env));
+    this.function = Functions.scoreObject(env, platform);
   }
 
   @Override

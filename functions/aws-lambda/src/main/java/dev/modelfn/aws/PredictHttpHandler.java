@@ -9,6 +9,7 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.http.Problems;
 import dev.modelfn.core.platform.Functions;
+import dev.modelfn.core.platform.Platform;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.core.predict.Priming;
 import dev.modelfn.errors.InvalidInputException;
@@ -48,6 +49,15 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
 
   /** Builds the handler from an explicit environment (tests, local serving). */
   public PredictHttpHandler(Map<String, String> env) {
+    this(env, new AwsPlatform(env));
+  }
+
+  /**
+   * Builds the handler on the given platform's ports: another adapter that receives the same API
+   * Gateway events (Spring Cloud Function's {@code FunctionInvoker} on Lambda) reuses this event
+   * mapping whole.
+   */
+  public PredictHttpHandler(Map<String, String> env, Platform platform) {
     ModelfnConfig config = ModelfnConfig.from(env);
     if (config.predictor() == dev.modelfn.config.PredictorKind.ONNX) {
       // ONNX Runtime initialises on one core while the request path's code loads on the other.
@@ -57,7 +67,7 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
       PredictHttpFunction.warmUp();
     }
     this.log = new JsonLogger("dev.modelfn.aws.PredictHttpHandler", config.logLevel());
-    this.function = Functions.predictHttp(env, new AwsPlatform(env));
+    this.function = Functions.predictHttp(env, platform);
     this.shadow = ShadowCopier.from(env, log).orElse(null);
     ModelMetadata md = function.metadata();
     log.info("model loaded", "model", md.name(), "model_version", md.version(), "platform", md.platform(),

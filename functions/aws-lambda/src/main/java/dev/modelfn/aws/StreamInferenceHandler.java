@@ -12,6 +12,7 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.platform.Functions;
+import dev.modelfn.core.platform.Platform;
 import dev.modelfn.core.stream.DeadLetters;
 import dev.modelfn.core.stream.PredictionSink;
 import dev.modelfn.core.stream.ScoreRecordsFunction;
@@ -50,9 +51,17 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
   }
 
   public StreamInferenceHandler(Map<String, String> env) {
+    this(env, new AwsPlatform(env));
+  }
+
+  /**
+   * On the given platform's ports: another adapter that receives the same Lambda events (Spring
+   * Cloud Function's {@code FunctionInvoker}) reuses this event mapping whole.
+   */
+  public StreamInferenceHandler(Map<String, String> env, Platform platform) {
     ModelfnConfig config = ModelfnConfig.from(env);
     this.log = new JsonLogger("dev.modelfn.aws.StreamInferenceHandler", config.logLevel());
-    this.function = Functions.scoreRecords(env, new AwsPlatform(env));
+    this.function = Functions.scoreRecords(env, platform);
   }
 
   @Override

@@ -33,6 +33,15 @@ final class LambdaEvents {
     return message.getHeaders().get(AWS_CONTEXT) instanceof Context c ? c : null;
   }
 
+  /** An answer as the bytes Lambda returns. */
+  static byte[] json(com.fasterxml.jackson.databind.JsonNode answer) {
+    try {
+      return dev.modelfn.codec.Json.mapper().writeValueAsBytes(answer);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Lambda's request id, or a random one where there is no context. */
   static String requestId(Message<?> message) {
     Context c = context(message);

@@ -36,7 +36,7 @@ class BatchAndAsyncFunctionsTest {
     JsonNode result = answer.path("results").get(0);
     assertThat(result.path("outcome").asText()).as(answer.toString()).isEqualTo("COMPLETED");
     assertThat(result.path("rowsOut").asLong()).isEqualTo(100);
-    String predictions = new String(platform.blobs.bytes("modelfn-data", "predictions/fraud-sample.csv").orElseThrow(),
+    String predictions = new String(platform.blobs.get("modelfn-data", "predictions/fraud-sample.csv").orElseThrow().bytes(),
         StandardCharsets.UTF_8);
     assertThat(predictions.lines().count()).isEqualTo(101); // a header and a row per input row
   }

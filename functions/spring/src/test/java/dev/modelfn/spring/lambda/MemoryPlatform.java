@@ -6,6 +6,7 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.async.AsyncConfig;
 import dev.modelfn.core.async.JobQueue;
 import dev.modelfn.core.batch.Continuations;
+import dev.modelfn.core.batch.InMemoryBlobStore;
 import dev.modelfn.core.platform.Platform;
 import dev.modelfn.core.storage.BlobStore;
 import dev.modelfn.core.stream.DeadLetters;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
  * file, as {@link AwsPlatform} loads it): the batch and async beans tested without any cloud.
  */
 final class MemoryPlatform implements Platform {
-  final MemoryBlobStore blobs = new MemoryBlobStore();
+  final InMemoryBlobStore blobs = new InMemoryBlobStore(0);
   final List<byte[]> queued = new CopyOnWriteArrayList<>();
   final List<String> continued = new CopyOnWriteArrayList<>();
   private final AwsPlatform local;
@@ -84,96 +85,5 @@ final class MemoryPlatform implements Platform {
   @Override
   public Supplier<CallbackSigner> callbackSigner() {
     return () -> null;
-  }
-
-  /** Objects in a map, with entity tags and multipart uploads as S3 has them. */
-  static final class MemoryBlobStore implements BlobStore {
-    private record Stored(byte[] bytes, String etag) {}
-
-    private final Map<String, Stored> objects = new ConcurrentHashMap<>();
-    private final Map<String, Map<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
-    private final AtomicLong tags = new AtomicLong();
-
-    private static String id(String bucket, String key) {
-      return bucket + "/" + key;
-    }
-
-    Optional<byte[]> bytes(String bucket, String key) {
-      return Optional.ofNullable(objects.get(id(bucket, key))).map(Stored::bytes);
-    }
-
-    @Override
-    public Optional<Info> head(String bucket, String key) {
-      return Optional.ofNullable(objects.get(id(bucket, key))).map(s -> new Info(s.bytes().length, s.etag()));
-    }
-
-    @Override
-    public InputStream open(String bucket, String key, long from, String etag) {
-      Stored s = objects.get(id(bucket, key));
-      if (s == null || (etag != null && !etag.equals(s.etag()))) {
-        throw new IllegalStateException("no object " + id(bucket, key) + " with entity tag " + etag);
-      }
-      return new ByteArrayInputStream(s.bytes(), (int) from, s.bytes().length - (int) from);
-    }
-
-    @Override
-    public Optional<Blob> get(String bucket, String key) {
-      return Optional.ofNullable(objects.get(id(bucket, key))).map(s -> new Blob(s.bytes(), s.etag()));
-    }
-
-    @Override
-    public void put(String bucket, String key, byte[] bytes, String contentType) {
-      objects.put(id(bucket, key), new Stored(bytes.clone(), "\"" + tags.incrementAndGet() + "\""));
-    }
-
-    @Override
-    public synchronized boolean putIfAbsent(String bucket, String key, byte[] bytes, String contentType) {
-      if (objects.containsKey(id(bucket, key))) {
-        return false;
-      }
-      put(bucket, key, bytes, contentType);
-      return true;
-    }
-
-    @Override
-    public synchronized boolean putIfMatch(String bucket, String key, byte[] bytes, String contentType, String etag) {
-      Stored s = objects.get(id(bucket, key));
-      if (s == null || !s.etag().equals(etag)) {
-        return false;
-      }
-      put(bucket, key, bytes, contentType);
-      return true;
-    }
-
-    @Override
-    public void delete(String bucket, String key) {
-      objects.remove(id(bucket, key));
-    }
-
-    @Override
-    public String startUpload(String bucket, String key, String contentType) {
-      String uploadId = "upload-" + tags.incrementAndGet();
-      uploads.put(uploadId, new ConcurrentHashMap<>());
-      return uploadId;
-    }
-
-    @Override
-    public String uploadPart(String bucket, String key, String uploadId, int number, byte[] bytes, int length) {
-      uploads.get(uploadId).put(number, Arrays.copyOf(bytes, length));
-      return "\"part-" + number + "\"";
-    }
-
-    @Override
-    public void completeUpload(String bucket, String key, String uploadId, List<Part> parts) {
-      Map<Integer, byte[]> stored = uploads.remove(uploadId);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      parts.stream().mapToInt(Part::number).sorted().forEach(n -> out.writeBytes(stored.get(n)));
-      put(bucket, key, out.toByteArray(), null);
-    }
-
-    @Override
-    public void abortUpload(String bucket, String key, String uploadId) {
-      uploads.remove(uploadId);
-    }
   }
 }

@@ -7,7 +7,7 @@ import dev.modelfn.testing.Fixtures;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** SnapStart priming of the {@code predict} bean: every serving route in both event formats answers 200. */
+/** SnapStart priming of the {@code predict} bean: every serving route answers 200. */
 class PredictEventFunctionTest {
 
   @Test
@@ -15,9 +15,7 @@ class PredictEventFunctionTest {
     Map<String, String> env = Fixtures.fraudEnv();
     PredictEventFunction function = new PredictEventFunction(env, new AwsPlatform(env));
 
-    byte[][] events = PredictEventFunction.primingEvents(function.function().metadata());
-    assertThat(events.length).isEqualTo(4);
-    // 25 rounds of: OIP v2 infer (HTTP API), v1 predict (REST API), CSV /invocations, readiness
-    assertThat(function.prime()).isEqualTo(25 * events.length);
+    // 25 rounds of: OIP v2 infer, v1 predict, CSV /invocations, readiness
+    assertThat(function.prime()).isEqualTo(dev.modelfn.core.predict.Priming.ROUNDS * 4);
   }
 }
