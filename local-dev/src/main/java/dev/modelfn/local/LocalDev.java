@@ -303,17 +303,7 @@ public final class LocalDev implements Callable<Integer> {
     rows.add(new String[] {"http-api", base, "$default -> " + spec.name()});
     rows.add(new String[] {"lambda", spec.name() + " (pid " + function.pid().orElse(-1) + ")", spec.handler() + " ("
         + runtime + " runtime), " + modelName + " from " + functionEnv.get("MODELFN_MODEL_URI")});
-    if (cloud != null) {
-      for (LocalCloud.Status st : cloud.status()) {
-        rows.add(new String[] {st.service(), st.endpoint(), st.detail()});
-      }
-    }
-    int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(8);
-    int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(8);
-    out.println();
-    for (String[] r : rows) {
-      out.printf("  %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
-    }
+    printStatus(rows, cloud);
     if (cloud != null) {
       out.printf("%nlocal cloud started in %.1f s (servers in parallel, resources created); logs in %s%n",
           cloud.startDuration().toMillis() / 1000.0, home.resolve("local-dev/.cache/run/logs"));
@@ -378,6 +368,20 @@ public final class LocalDev implements Callable<Integer> {
     rows.add(new String[] {"service", "endpoint", "resources"});
     rows.add(new String[] {adapter.service(), base + " (pid " + server.pid() + ")", modelName + " from "
         + env.get("MODELFN_MODEL_URI")});
+    printStatus(rows, cloud);
+    out.printf("%nmodelfn local-dev ready at %s in %.1f s, served by %s. Try:%n", base, (System.nanoTime() - t0) / 1e9,
+        adapter.service());
+    out.printf("  curl -s %s/v2/models/%s%n", base, modelName);
+    out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '%s'%n", base,
+        modelName, exampleInferBody(base, modelName));
+    out.printf("Press Ctrl-C to stop (or: kill %d).%n", ProcessHandle.current().pid());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** The status table: the given rows, then the local cloud's services. */
+  private void printStatus(List<String[]> rows, LocalCloud cloud) {
     if (cloud != null) {
       for (LocalCloud.Status st : cloud.status()) {
         rows.add(new String[] {st.service(), st.endpoint(), st.detail()});
@@ -389,15 +393,6 @@ public final class LocalDev implements Callable<Integer> {
     for (String[] r : rows) {
       out.printf("  %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
     }
-    out.printf("%nmodelfn local-dev ready at %s in %.1f s, served by %s. Try:%n", base, (System.nanoTime() - t0) / 1e9,
-        adapter.service());
-    out.printf("  curl -s %s/v2/models/%s%n", base, modelName);
-    out.printf("  curl -s -X POST %s/v2/models/%s/infer -H 'content-type: application/json' -d '%s'%n", base,
-        modelName, exampleInferBody(base, modelName));
-    out.printf("Press Ctrl-C to stop (or: kill %d).%n", ProcessHandle.current().pid());
-    out.flush();
-    stopped.await();
-    return 0;
   }
 
   /** The example body, from the metadata an HTTP server answers. */
