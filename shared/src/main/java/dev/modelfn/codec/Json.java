@@ -36,6 +36,15 @@ public final class Json {
       // several times faster than Float.toString on Java 17.
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
+  /**
+   * For the envelopes a platform itself writes around user data (a Kinesis or SQS event's records):
+   * as {@link #FACTORY} but without duplicate-key detection, which guards users' documents against
+   * ambiguity and costs a third of the time of walking a large envelope. The user data inside is
+   * still read with {@link #FACTORY}.
+   */
+  public static final JsonFactory ENVELOPE_FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+
   private static final class Holder {
     /** Over {@link #FACTORY}; trailing tokens are errors too. */
     static final ObjectMapper MAPPER = new ObjectMapper(FACTORY).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

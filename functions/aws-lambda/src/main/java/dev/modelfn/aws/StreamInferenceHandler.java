@@ -76,7 +76,7 @@ public final class StreamInferenceHandler implements RequestStreamHandler {
   public static Batch records(byte[] event) {
     List<SourceRecord> records = new ArrayList<>();
     ScoreRecordsFunction.Ordering ordering = ScoreRecordsFunction.Ordering.NONE;
-    try (JsonParser p = Json.FACTORY.createParser(event)) {
+    try (JsonParser p = Json.ENVELOPE_FACTORY.createParser(event)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new InvalidInputException("", "a Kinesis or SQS event object", "another JSON value");
       }
