@@ -97,7 +97,75 @@ public final class OnnxPredictor implements Predictor {
     return load(loader.locate(uri), Options.from(config));
   }
 
+  private static final dev.modelfn.telemetry.JsonLogger LOG = new dev.modelfn.telemetry.JsonLogger("dev.modelfn.model",
+      "WARN");
+  private static final java.util.regex.Pattern NEWER_IR = java.util.regex.Pattern.compile(
+      "Unsupported model IR version: (\\d+), max supported IR version: (\\d+)");
+
   public static OnnxPredictor load(ModelArtifact artifact, Options options) {
+    try {
+      return open(artifact, options);
+    } catch (ModelfnException e) {
+      java.util.regex.Matcher m = e.getCause() == null ? null : NEWER_IR.matcher(String.valueOf(e.getCause().getMessage()));
+      if (m == null || !m.find()) {
+        throw e;
+      }
+      return openAsSupportedIr(artifact, options, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+  }
+
+  /**
+   * A model whose IR version is newer than ONNX Runtime reads (onnx 1.23 writes IR 14 by default,
+   * ONNX Runtime 1.28 reads up to 13) usually uses nothing of the newer IR: it is loaded with the
+   * version ONNX Runtime reads, and served so with a warning. When that fails too, it is refused
+   * once, saying how to re-export it.
+   */
+  private static OnnxPredictor openAsSupportedIr(ModelArtifact artifact, Options options, int ir, int max) {
+    byte[] bytes;
+    try {
+      bytes = artifact.bytes().isPresent() ? artifact.bytes().get().clone()
+          : java.nio.file.Files.readAllBytes(artifact.file().orElseThrow());
+    } catch (java.io.IOException e) {
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read ONNX model " + artifact.uri() + ": "
+          + e.getMessage(), e);
+    }
+    String fix = "its ONNX IR version is " + ir + " and ONNX Runtime " + OnnxRuntimeEnvironment.get().getVersion()
+        + " reads IR versions up to " + max + ". Re-export it for IR " + max + " (in Python: m = onnx.load('model.onnx');"
+        + " m.ir_version = " + max + "; onnx.save(m, 'model.onnx'); or export with onnx older than 1.23)";
+    // ModelProto's first field is ir_version (field 1, a varint): what exporters write first
+    if (bytes.length < 2 || bytes[0] != 0x08 || bytes[1] != ir || ir > 127 || artifactHasExternalData(artifact)) {
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot load ONNX model " + artifact.uri() + ": " + fix);
+    }
+    bytes[1] = (byte) max;
+    try {
+      OnnxPredictor p = open(new ModelArtifact(artifact.uri(), artifact.baseName(), Optional.empty(), Optional.of(bytes),
+          artifact.sidecar()), options);
+      LOG.warn("model has a newer ONNX IR version than ONNX Runtime reads; it loaded as IR " + max + " and is served so",
+          "model", artifact.uri(), "ir_version", ir, "max_ir_version", max);
+      return p;
+    } catch (ModelfnException e) {
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot load ONNX model " + artifact.uri() + ": " + fix
+          + "; loaded as IR " + max + " it fails: " + firstLine(e.getCause() == null ? e.getMessage()
+          : e.getCause().getMessage()));
+    }
+  }
+
+  /** Whether a model file has tensors in files beside it, which a model loaded from bytes cannot find. */
+  private static boolean artifactHasExternalData(ModelArtifact artifact) {
+    if (artifact.file().isEmpty()) {
+      return false;
+    }
+    java.nio.file.Path f = artifact.file().get();
+    java.nio.file.Path data = f.resolveSibling(f.getFileName() + ".data");
+    return java.nio.file.Files.exists(data);
+  }
+
+  private static String firstLine(String s) {
+    int nl = s == null ? -1 : s.indexOf('\n');
+    return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
+  }
+
+  private static OnnxPredictor open(ModelArtifact artifact, Options options) {
     OrtEnvironment env = OnnxRuntimeEnvironment.get();
     OrtSession session = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
