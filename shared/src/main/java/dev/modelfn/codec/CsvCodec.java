@@ -26,8 +26,8 @@ public final class CsvCodec {
 
   public static InferenceRequest decode(byte[] body, int offset, int length, ModelSignature sig, int maxRows) {
     TensorSpec spec = sig.tabularInput().orElseThrow(() -> new InvalidInputException("",
-        "JSON: CSV needs a model with a single [rows, features] input, this model has inputs "
-            + OipV2Codec.names(sig.inputs()), "text/csv"));
+        "JSON (v1 instances keyed by input name, or OIP v2 tensors): CSV rows fill a single [rows, features]"
+            + " numeric input, and this model has " + sig.inputs().size() + " input(s): " + sig.describeInputs(), "text/csv"));
     List<List<String>> rows = new ArrayList<>();
     List<Long> lines = new ArrayList<>();
     ColumnMapping mapping;

@@ -23,7 +23,10 @@ import java.util.Optional;
  * Row-oriented JSON: TF-Serving/KServe v1 {@code {"instances": [...]}} and the SageMaker JSON
  * contract. An instance is an array of numbers in feature order, an object of named features
  * (when the model carries feature names), or, for a model with several inputs, an object keyed by
- * input name.
+ * input name: {@code {"num": [1.5, 2.0], "age_bucket": 3, "country": "DE"}}, each value one row of
+ * its input (an array, nested for inner dimensions; a scalar where the input has one column), in
+ * the input's own type. Every key must be an input and every input present; errors point at the
+ * input by name ({@code /instances/0/country}, {@code /instances/0/num/1}).
  */
 public final class InstancesCodec {
   private InstancesCodec() {}
@@ -132,7 +135,7 @@ public final class InstancesCodec {
             throw new InvalidInputException(p, rowSize + " values", (filled - base) + " values");
           }
         } else if (rowSize == 1) {
-          builders.get(k).put(base, v, rowPtr, 0);
+          builders.get(k).put(base, v, rowPtr, 0, Json.pointerSegment(spec.name()));
         } else {
           throw new InvalidInputException(p, "an array of " + rowSize + " values", Json.describe(v));
         }

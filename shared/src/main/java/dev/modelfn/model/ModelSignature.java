@@ -58,4 +58,13 @@ public record ModelSignature(
     }
     return tabularInput().map(t -> (int) t.rowSize()).orElse(-1);
   }
+
+  /** The inputs as errors name them: {@code num FP32 [-1, 2], country BYTES [-1, 1]}. */
+  public String describeInputs() {
+    StringBuilder sb = new StringBuilder();
+    for (TensorSpec in : inputs) {
+      sb.append(sb.isEmpty() ? "" : ", ").append(in.name()).append(' ').append(in.type()).append(' ').append(in.shape());
+    }
+    return sb.toString();
+  }
 }

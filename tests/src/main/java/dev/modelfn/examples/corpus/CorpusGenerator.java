@@ -7,7 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
- * Writes every {@link CorpusModel} to {@code <dir>/<name>/<name>.onnx} (the build runs it with
+ * Writes every {@link CorpusModel} and {@link CorpusGraph} to {@code <dir>/<name>/<name>.onnx} (the build runs it with
  * {@code tests/target/models/corpus}); a file already holding the same bytes is left alone.
  */
 public final class CorpusGenerator {
@@ -20,16 +20,21 @@ public final class CorpusGenerator {
   /** Writes the corpus under {@code dir}; returns it. */
   public static Path write(Path dir) throws IOException {
     for (CorpusModel m : CorpusModel.all()) {
-      Path out = m.file(dir);
-      byte[] bytes = m.builder().get().toByteArray();
-      if (Files.isRegularFile(out) && Arrays.equals(Files.readAllBytes(out), bytes)) {
-        continue; // up to date
-      }
-      Files.createDirectories(out.getParent());
-      Path tmp = Files.createTempFile(out.getParent(), m.name(), ".tmp");
-      Files.write(tmp, bytes);
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      write(m.file(dir), m.name(), m.builder().get().toByteArray());
+    }
+    for (CorpusGraph g : CorpusGraph.all()) {
+      write(g.file(dir), g.name(), g.builder().get().toByteArray());
     }
     return dir;
+  }
+
+  private static void write(Path out, String name, byte[] bytes) throws IOException {
+    if (Files.isRegularFile(out) && Arrays.equals(Files.readAllBytes(out), bytes)) {
+      return; // up to date
+    }
+    Files.createDirectories(out.getParent());
+    Path tmp = Files.createTempFile(out.getParent(), name, ".tmp");
+    Files.write(tmp, bytes);
+    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

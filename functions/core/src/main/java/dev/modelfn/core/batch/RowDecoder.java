@@ -58,8 +58,9 @@ abstract class RowDecoder {
   /** The batch input: a single [rows, features] FP32 input. */
   static TensorSpec tabularInput(ModelSignature sig) {
     TensorSpec spec = sig.tabularInput().filter(s -> s.type() == dev.modelfn.model.ElementType.FP32)
-        .orElseThrow(() -> new IllegalArgumentException("batch scoring needs a model with a single [rows, features]"
-            + " FP32 input; this model has " + sig.inputs()));
+        .orElseThrow(() -> new IllegalArgumentException("batch scoring reads rows into a single [rows, features] FP32"
+            + " input; this model has " + sig.inputs().size() + " input(s): " + sig.describeInputs()
+            + " (serve it through OIP v2 or v1 :predict with instances keyed by input name)"));
     if (spec.shape().get(1) < 0 && sig.featureNames().isEmpty()) {
       throw new IllegalArgumentException("batch scoring needs the feature count: the model's input "
           + spec.shape() + " has a dynamic width and no feature names");

@@ -63,8 +63,9 @@ public final class ScoreRecordsFunction {
     long t0 = System.nanoTime();
     ModelMetadata md = predictor.metadata();
     var spec = md.signature().tabularInput().filter(t -> t.type() == dev.modelfn.model.ElementType.FP32)
-        .orElseThrow(() -> new IllegalStateException("stream inference needs a model with a single [rows, features]"
-            + " FP32 input; this one has " + md.signature().inputs()));
+        .orElseThrow(() -> new IllegalStateException("stream inference reads records into a single [rows, features]"
+            + " FP32 input; this model has " + md.signature().inputs().size() + " input(s): "
+            + md.signature().describeInputs() + " (serve it through OIP v2 or v1 :predict)"));
     int width = md.signature().featureNames().isEmpty() ? (int) spec.shape().get(1).longValue()
         : md.signature().featureNames().size();
     List<SourceRecord> valid = new ArrayList<>();
