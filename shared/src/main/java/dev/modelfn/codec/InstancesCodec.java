@@ -57,13 +57,11 @@ public final class InstancesCodec {
     TensorSpec spec = sig.inputs().get(0);
     List<String> features = sig.featureNames();
     long rowSize = spec.rowSize();
+    if (rowSize < 0 && spec.rank() > 2) {
+      return decodeNested(instances, ptr, spec, rows);
+    }
     if (rowSize < 0) {
-      if (spec.rank() == 2) {
-        rowSize = features.isEmpty() ? rowLength(instances.get(0), ptr + "/0") : features.size();
-      } else {
-        throw new InvalidInputException(ptr, "OIP v2 tensors: input '" + spec.name() + "' has dynamic inner dimensions "
-            + spec.shape() + " that instances cannot express", "instances");
-      }
+      rowSize = features.isEmpty() ? rowLength(instances.get(0), ptr + "/0") : features.size();
     }
     long[] shape = rowShape(spec, rows, rowSize);
     TensorBuilder b = new TensorBuilder(spec.name(), spec.type(), shape);
@@ -92,6 +90,88 @@ public final class InstancesCodec {
       }
     }
     return b.build();
+  }
+
+  /**
+   * An input with dynamic inner dimensions ({@code [batch, seq, 8]}): instance 0's nesting fixes
+   * them, as TF-Serving and KServe read instances, and every other instance must have the same
+   * shape, since one tensor has one shape.
+   */
+  private static Tensor decodeNested(JsonNode instances, String ptr, TensorSpec spec, int rows) {
+    long[] inner = nestedShape(instances.get(0), ptr + "/0", spec);
+    for (int d = 0; d < inner.length; d++) {
+      long declared = spec.shape().get(d + 1);
+      if (declared >= 0 && declared != inner[d]) {
+        throw new InvalidInputException(ptr + "/0", "an instance of shape " + instanceShape(spec)
+            + " (input '" + spec.name() + "' " + spec.shape() + ")", "shape " + java.util.Arrays.toString(inner));
+      }
+    }
+    long rowSize = 1;
+    for (long d : inner) {
+      rowSize *= d;
+    }
+    long[] shape = new long[spec.rank()];
+    shape[0] = rows;
+    System.arraycopy(inner, 0, shape, 1, inner.length);
+    if (!spec.batched()) {
+      rowShape(spec, rows, rowSize); // checks a fixed batch size
+    }
+    TensorBuilder b = new TensorBuilder(spec.name(), spec.type(), shape);
+    for (int r = 0; r < rows; r++) {
+      String rowPtr = ptr + "/" + r;
+      long[] s = r == 0 ? inner : nestedShape(instances.get(r), rowPtr, spec);
+      if (!java.util.Arrays.equals(s, inner)) {
+        throw new InvalidInputException(rowPtr, "an instance of shape " + java.util.Arrays.toString(inner)
+            + ", as instance 0 (input '" + spec.name() + "' " + spec.shape() + ": all instances of a request share"
+            + " its inner dimensions)", "shape " + java.util.Arrays.toString(s));
+      }
+      fillArray(b, instances.get(r), rowPtr, (int) (r * rowSize), (int) ((r + 1) * rowSize));
+    }
+    return b.build();
+  }
+
+  /** The shape of one instance of a rank-{@code n} input: {@code n - 1} levels of equal-length arrays. */
+  private static long[] nestedShape(JsonNode inst, String ptr, TensorSpec spec) {
+    long[] shape = new long[spec.rank() - 1];
+    JsonNode level = inst;
+    for (int d = 0; d < shape.length; d++) {
+      if (level == null || !level.isArray() || level.isEmpty()) {
+        throw new InvalidInputException(ptr, "an instance of shape " + instanceShape(spec) + " (input '"
+            + spec.name() + "' " + spec.shape() + "): arrays nested " + shape.length + " deep",
+            d == 0 ? Json.describe(inst) : "arrays nested " + d + " deep");
+      }
+      shape[d] = level.size();
+      level = level.get(0);
+    }
+    checkRectangular(inst, ptr, shape, 0, spec);
+    return shape;
+  }
+
+  private static void checkRectangular(JsonNode node, String ptr, long[] shape, int d, TensorSpec spec) {
+    if (d == shape.length) {
+      if (!node.isValueNode()) {
+        throw new InvalidInputException(ptr, "a value (input '" + spec.name() + "' " + spec.shape() + ")",
+            Json.describe(node));
+      }
+      return;
+    }
+    if (!node.isArray() || node.size() != shape[d]) {
+      throw new InvalidInputException(ptr, shape[d] + " values, as the first at this depth (input '" + spec.name()
+          + "' " + spec.shape() + ")", node.isArray() ? node.size() + " values" : Json.describe(node));
+    }
+    for (int k = 0; k < node.size(); k++) {
+      checkRectangular(node.get(k), ptr + "/" + k, shape, d + 1, spec);
+    }
+  }
+
+  /** An instance's shape as the model declares it: {@code [seq, 8]} for {@code [batch, seq, 8]}. */
+  private static String instanceShape(TensorSpec spec) {
+    List<String> dims = new ArrayList<>();
+    for (int d = 1; d < spec.rank(); d++) {
+      long v = spec.shape().get(d);
+      dims.add(v >= 0 ? Long.toString(v) : "any");
+    }
+    return dims.toString();
   }
 
   private static InferenceRequest decodeMultiInput(JsonNode instances, String ptr, ModelSignature sig, int rows) {

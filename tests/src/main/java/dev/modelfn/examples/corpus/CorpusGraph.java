@@ -19,7 +19,8 @@ public record CorpusGraph(String name, String exporter, Supplier<OnnxMl.ModelPro
   /** Every non-tabular model of the corpus. */
   public static List<CorpusGraph> all() {
     return List.of(
-        new CorpusGraph(SklearnColumnTransformer.NAME, "skl2onnx", SklearnColumnTransformer::pipeline));
+        new CorpusGraph(SklearnColumnTransformer.NAME, "skl2onnx", SklearnColumnTransformer::pipeline),
+        new CorpusGraph(PyTorchSequenceClassifier.NAME, "pytorch", PyTorchSequenceClassifier::model));
   }
 
   public static CorpusGraph named(String name) {

@@ -48,6 +48,10 @@ final class Graphs {
     return a.build();
   }
 
+  static AttributeProto floatAttribute(String name, float value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF(value).build();
+  }
+
   static AttributeProto string(String name, String value) {
     return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING)
         .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
@@ -69,6 +73,61 @@ final class Graphs {
     }
     return OnnxMl.TypeProto.newBuilder()
         .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)).build();
+  }
+
+  /**
+   * A tensor type with named dimensions, as PyTorch writes {@code dynamic_axes}: a {@code String}
+   * is a {@code dim_param} ({@code "batch"}), a number a fixed size.
+   */
+  static OnnxMl.TypeProto namedTensorType(DataType type, Object... dims) {
+    OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      OnnxMl.TensorShapeProto.Dimension.Builder dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
+      if (d instanceof String param) {
+        dim.setDimParam(param);
+      } else {
+        dim.setDimValue(((Number) d).longValue());
+      }
+      shape.addDim(dim);
+    }
+    return OnnxMl.TypeProto.newBuilder()
+        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)).build();
+  }
+
+  /** An FP32 initializer (weights) of the given shape, its values row-major. */
+  static OnnxMl.TensorProto floatTensor(String name, float[] values, long... dims) {
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
+        .setDataType(DataType.FLOAT.getNumber());
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    for (float v : values) {
+      t.addFloatData(v);
+    }
+    return t.build();
+  }
+
+  /** Deterministic weights in [-scale, scale): a fixed linear congruential sequence, as a seed fixes a fit. */
+  static float[] weights(int n, long seed, float scale) {
+    float[] w = new float[n];
+    long s = seed;
+    for (int i = 0; i < n; i++) {
+      s = s * 6364136223846793005L + 1442695040888963407L;
+      w[i] = ((s >>> 40) / (float) (1L << 24) * 2 - 1) * scale;
+    }
+    return w;
+  }
+
+  /** A model of the default domain only, as PyTorch's exporter writes it. */
+  static OnnxMl.ModelProto defaultDomainModel(OnnxMl.GraphProto graph, long irVersion, long opset, String producer,
+      String producerVersion) {
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(irVersion)
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+        .setProducerName(producer)
+        .setProducerVersion(producerVersion)
+        .setGraph(graph)
+        .build();
   }
 
   /** {@code sequence<map<key, tensor(float)>>}: what ZipMap writes. */
