@@ -155,14 +155,12 @@ public final class GcpPlatform implements Platform {
   /** {@code MODELFN_CALLBACK_SECRET} if set (no secret store on Google Cloud yet), else none. */
   @Override
   public Supplier<CallbackSigner> callbackSigner() {
-    Optional<String> secret = EnvValues.text(env, EnvVars.CALLBACK_SECRET);
     if (EnvValues.text(env, EnvVars.CALLBACK_SECRET_ARN).isPresent()) {
       throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.CALLBACK_SECRET_ARN + " names an AWS secret,"
           + " which Google Cloud Functions cannot read: set " + EnvVars.CALLBACK_SECRET + " (from Secret Manager with"
           + " --set-secrets)");
     }
-    CallbackSigner signer = secret.map(CallbackSigner::new).orElse(null);
-    return () -> signer;
+    return dev.modelfn.core.async.AsyncConfig.callbackSigner(env);
   }
 
   /** The Cloud Storage client (made on first use). */

@@ -191,15 +191,13 @@ public final class GcsBlobStore implements BlobStore {
       sources = next;
     }
     compose(bucket, sources, key, contentType(uploadId));
-    for (Source s : sources) {
-      if (s.name().startsWith(uploadDir(uploadId))) {
-        temporary.add(s.name());
-      }
-    }
+    // the parts, then the intermediate objects of the compose rounds: each once
+    java.util.Set<String> delete = new java.util.LinkedHashSet<>();
     for (Part p : sorted) {
-      temporary.add(partName(uploadId, p.number()));
+      delete.add(partName(uploadId, p.number()));
     }
-    deleteQuietly(bucket, temporary);
+    delete.addAll(temporary);
+    deleteQuietly(bucket, new ArrayList<>(delete));
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.modelfn.errors.Problem;
 import dev.modelfn.model.ModelArtifactFetcher;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +41,12 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
   @Override
   public Optional<Path> fetch(URI uri, Path cacheDir) {
     String bucket = uri.getHost();
-    String rawPath = uri.getRawPath();
-    if (bucket == null || rawPath == null || rawPath.length() < 2) {
+    String path = uri.getPath(); // decoded as a URI path: '+' stays '+'
+    if (bucket == null || path == null || path.length() < 2) {
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "malformed Cloud Storage URI '" + uri
           + "': expected gs://bucket/object", null);
     }
-    String name = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
+    String name = path.substring(1);
     try {
       Storage client = storage.get();
       Blob blob = client.get(BlobId.of(bucket, name));
@@ -62,8 +61,12 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
       }
       Files.createDirectories(cacheDir);
       Path tmp = Files.createTempFile(cacheDir, file, ".part");
-      blob.downloadTo(tmp); // the generation the metadata came from
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        blob.downloadTo(tmp); // the generation the metadata came from
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp); // a failed download leaves nothing in /tmp, which is memory on Cloud Functions
+      }
       return Optional.of(target);
     } catch (StorageException e) {
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + uri + " from Cloud Storage: "

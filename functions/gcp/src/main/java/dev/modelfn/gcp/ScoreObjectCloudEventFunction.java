@@ -6,6 +6,7 @@ import com.google.events.cloud.storage.v1.StorageObjectData;
 import dev.modelfn.config.EnvValues;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.batch.ScoreObjectFunction;
+import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.core.platform.Functions;
 import dev.modelfn.gcp.internal.CloudEventData;
 import dev.modelfn.gcp.internal.TraceContext;
@@ -70,8 +71,22 @@ public final class ScoreObjectCloudEventFunction implements CloudEventsFunction 
     }
   }
 
-  /** The work an event names: an object that was written, a continuation, or nothing. */
+  /**
+   * The work an event names: an object that was written, a continuation, or nothing. An event whose
+   * data cannot be read names nothing: it is logged and acknowledged, since delivering it again
+   * cannot help.
+   */
   Optional<ScoreObjectFunction.Request> request(CloudEvent event) {
+    try {
+      return requestOf(event);
+    } catch (InvalidInputException e) {
+      log.warn("event ignored: its data cannot be read", "event_id", event.getId(), "type", event.getType(), "detail",
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private Optional<ScoreObjectFunction.Request> requestOf(CloudEvent event) {
     switch (event.getType()) {
       case CloudEventData.STORAGE_FINALIZED -> {
         StorageObjectData o = CloudEventData.storageObject(event);

@@ -7,6 +7,7 @@ import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.platform.Functions;
 import dev.modelfn.core.stream.ScoreRecordsFunction;
 import dev.modelfn.core.stream.SourceRecord;
+import dev.modelfn.errors.InvalidInputException;
 import dev.modelfn.gcp.internal.CloudEventData;
 import dev.modelfn.gcp.internal.TraceContext;
 import dev.modelfn.telemetry.JsonLogger;
@@ -54,7 +55,18 @@ public final class ScoreRecordsCloudEventFunction implements CloudEventsFunction
     }
     TraceContext.set(ScoreObjectCloudEventFunction.traceOf(event).orElse(null));
     try {
-      SourceRecord record = record(event);
+      SourceRecord record;
+      try {
+        record = record(event);
+      } catch (InvalidInputException e) {
+        // not a message Pub/Sub would have sent: its raw data goes to the dead letters with the
+        // reason (the function dead-letters what it cannot decode), and the event is acknowledged
+        log.warn("event is not a readable Pub/Sub message; dead-lettered", "event_id", event.getId(), "detail",
+            e.getMessage());
+        byte[] raw = event.getData() == null ? new byte[0] : event.getData().toBytes();
+        record = new SourceRecord(event.getId(), String.valueOf(event.getSource()), Optional.empty(), raw,
+            Optional.empty());
+      }
       ScoreRecordsFunction.Result r = function.apply(List.of(record), ScoreRecordsFunction.Ordering.NONE);
       if (!r.retry().isEmpty()) {
         throw new RetryableDeliveryException("message " + record.id() + " was not published to the sink or the dead"

@@ -88,6 +88,24 @@ class ScoreRecordsCloudEventFunctionTest {
     assertThat(letter.path("model_version").asText()).isEqualTo("1");
   }
 
+  @org.junit.jupiter.api.Test
+  void deadLettersAnEventWhoseDataIsNoPubSubMessageAndAcknowledgesIt() throws Exception {
+    int before = pubsub.messages(DEAD).size();
+    var e = Json.mapper().createObjectNode();
+    e.put("specversion", "1.0").put("id", "broken-1").put("type", "google.cloud.pubsub.topic.v1.messagePublished")
+        .put("source", "//pubsub.googleapis.com/projects/modelfn-demo/topics/modelfn-stream")
+        .put("datacontenttype", "application/json").put("data", "not a message");
+    var resp = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/"))
+        .header("content-type", "application/cloudevents+json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(e))));
+    assertThat(resp.statusCode()).as("acknowledged: delivering it again cannot help").isEqualTo(200);
+    assertThat(pubsub.messages(DEAD)).hasSize(before + 1);
+    JsonNode letter = Json.mapper().readTree(pubsub.messages(DEAD).get(before).getData().toByteArray());
+    assertThat(letter.path("source_id").asText()).isEqualTo("broken-1");
+    assertThat(letter.path("payload").asText()).contains("not a message");
+    assertThat(letter.path("reason").asText()).isNotEmpty();
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"binary"})
   void failsTheDeliveryWhenThePredictionIsNotPublished(String mode) throws Exception {
