@@ -57,7 +57,7 @@ public final class InstancesCodec {
     TensorSpec spec = sig.inputs().get(0);
     List<String> features = sig.featureNames();
     long rowSize = spec.rowSize();
-    if (rowSize < 0 && spec.rank() > 2) {
+    if (spec.rank() > 2) {
       return decodeNested(instances, ptr, spec, rows);
     }
     if (rowSize < 0) {
@@ -93,9 +93,10 @@ public final class InstancesCodec {
   }
 
   /**
-   * An input with dynamic inner dimensions ({@code [batch, seq, 8]}): instance 0's nesting fixes
-   * them, as TF-Serving and KServe read instances, and every other instance must have the same
-   * shape, since one tensor has one shape.
+   * An input of rank 3 or more: each instance nested as its inner dimensions ({@code [3][32][32]}
+   * for an image {@code [N, 3, 32, 32]}). Where they are dynamic ({@code [batch, seq, 8]}), instance
+   * 0's nesting fixes them, as TF-Serving and KServe read instances, and every other instance must
+   * have the same shape, since one tensor has one shape.
    */
   private static Tensor decodeNested(JsonNode instances, String ptr, TensorSpec spec, int rows) {
     long[] inner = nestedShape(instances.get(0), ptr + "/0", spec);
@@ -125,7 +126,12 @@ public final class InstancesCodec {
             + ", as instance 0 (input '" + spec.name() + "' " + spec.shape() + ": all instances of a request share"
             + " its inner dimensions)", "shape " + java.util.Arrays.toString(s));
       }
-      fillArray(b, instances.get(r), rowPtr, (int) (r * rowSize), (int) ((r + 1) * rowSize));
+      try {
+        fillArray(b, instances.get(r), rowPtr, (int) (r * rowSize), (int) ((r + 1) * rowSize));
+      } catch (InvalidInputException e) { // a value of the wrong type, deep in an instance: name the input
+        throw new InvalidInputException(e.pointer(), e.expected() + " (input '" + spec.name() + "' " + spec.type()
+            + " " + spec.shape() + ")", e.received());
+      }
     }
     return b.build();
   }

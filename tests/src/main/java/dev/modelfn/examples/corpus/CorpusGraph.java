@@ -20,7 +20,8 @@ public record CorpusGraph(String name, String exporter, Supplier<OnnxMl.ModelPro
   public static List<CorpusGraph> all() {
     return List.of(
         new CorpusGraph(SklearnColumnTransformer.NAME, "skl2onnx", SklearnColumnTransformer::pipeline),
-        new CorpusGraph(PyTorchSequenceClassifier.NAME, "pytorch", PyTorchSequenceClassifier::model));
+        new CorpusGraph(PyTorchSequenceClassifier.NAME, "pytorch", PyTorchSequenceClassifier::model),
+        new CorpusGraph(SqueezeNetLike.NAME, "pytorch", SqueezeNetLike::model));
   }
 
   public static CorpusGraph named(String name) {
