@@ -111,6 +111,19 @@ class ModelfnApplicationTest {
   }
 
   @Test
+  void aQueryThatIsNotValidPercentEncodingIsNoServerError() throws Exception {
+    // a raw request: the JDK's client refuses to send such a URI
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(("GET /v2/models/fraud?a=%zz&b=% HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close"
+          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+      // the query reaches the function (Tomcat passes it as it came) and is kept as it came, as API Gateway does
+      assertThat(status).matches("HTTP/1\\.1 200.*");
+    }
+  }
+
+  @Test
   void isLiveAndReadyWithTheModelLoaded() throws Exception {
     HttpResponse<byte[]> readiness = get("/actuator/health/readiness");
     assertThat(readiness.statusCode()).isEqualTo(200);
