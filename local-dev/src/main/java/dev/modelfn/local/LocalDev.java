@@ -344,18 +344,10 @@ public final class LocalDev implements Callable<Integer> {
   /** Serves the model at --port through another adapter's deployable until Ctrl-C or SIGTERM. */
   private int serveThrough(AdapterServer.Kind adapter, List<String> command, Map<String, String> env,
       LocalCloud cloud, String modelName, long t0) throws Exception {
-    AdapterServer server;
-    try {
-      server = AdapterServer.start(adapter, command, env, port, line -> out.println("[" + adapter.service() + "] " + line),
-          Duration.ofSeconds(Math.max(120, timeoutSeconds)));
-    } catch (IllegalStateException e) {
-      System.err.println("local-dev: " + e.getMessage());
-      if (cloud != null) {
-        cloud.close();
-      }
-      return 3;
-    }
+    AdapterServer server = AdapterServer.launch(adapter, command, env, host, port,
+        line -> out.println("[" + adapter.service() + "] " + line));
     CountDownLatch stopped = new CountDownLatch(1);
+    // registered before the wait: Ctrl-C while the adapter starts stops it too
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       if (cloud != null) {
@@ -363,6 +355,15 @@ public final class LocalDev implements Callable<Integer> {
       }
       stopped.countDown();
     }, "local-dev-shutdown"));
+    try {
+      server.awaitReady(Duration.ofSeconds(Math.max(120, timeoutSeconds)));
+    } catch (IllegalStateException e) {
+      System.err.println("local-dev: " + e.getMessage());
+      return 3;
+    }
+    if (adapter == AdapterServer.Kind.GCP && !host.equals("0.0.0.0") && !host.equals("::")) {
+      out.printf("note: the Functions Framework's invoker listens on every interface, not only %s%n", host);
+    }
     String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"service", "endpoint", "resources"});
@@ -399,7 +400,8 @@ public final class LocalDev implements Callable<Integer> {
   static String exampleInferBody(String base, String modelName) {
     try {
       var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create(base + "/v2/models/" + modelName)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+          java.net.URI.create(base + "/v2/models/" + modelName)).timeout(Duration.ofSeconds(10)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
       return r.statusCode() != 200 ? "{\"inputs\":[...]}"
           : exampleInferBody(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()));
     } catch (java.io.IOException | RuntimeException e) {

@@ -8,6 +8,7 @@ import dev.modelfn.aws.internal.ApiGatewayEvents;
 import dev.modelfn.codec.Json;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.errors.InvalidInputException;
+import dev.modelfn.local.platform.AdapterServer;
 import dev.modelfn.testing.Fixtures;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -44,9 +45,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AdapterParityIT {
   private static final Path ROOT = Fixtures.eventsDir().getParent();
-  private static final Path GCF_JAR = ROOT.resolve("functions/gcp/target/deploy/modelfn-gcp.jar");
-  private static final Path INVOKER = ROOT.resolve("tests/target/adapters/java-function-invoker.jar");
-  private static final Path LOGS = ROOT.resolve("tests/target/adapters");
   /** Headers a client does not set itself (the JDK's client refuses them). */
   private static final Set<String> NOT_SENT = Set.of("host", "content-length", "connection", "expect", "upgrade");
   /** Headers of a response that only an HTTP server adds. */
@@ -58,25 +56,23 @@ class AdapterParityIT {
   private static final Path SPRING_LAMBDA_ZIP = ROOT.resolve("functions/spring/target/modelfn-spring-lambda.zip");
   private static PredictHttpHandler lambda;
   private static dev.modelfn.local.lambda.LocalLambdaFunction springOnLambda;
-  private static final List<AdapterProcess> servers = new ArrayList<>();
+  private static final List<AdapterServer> servers = new ArrayList<>();
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
     lambda = new PredictHttpHandler(ENV);
-    Path springJar = springJar();
-    Assumptions.assumeTrue(Files.isRegularFile(GCF_JAR) && Files.isRegularFile(INVOKER) && springJar != null,
-        "the adapters' deployable jars are built by `./mvnw package` (functions/gcp, functions/spring) before this"
-            + " module's integration tests; missing here: " + Stream.of(GCF_JAR, INVOKER).filter(p -> !Files.exists(p))
-            .toList() + (springJar == null ? " and functions/spring/target/*-app.jar" : ""));
-    int gcfPort = AdapterProcess.freePort();
-    servers.add(AdapterProcess.start("cloud-functions", gcfPort, List.of("-jar", INVOKER.toString(), "--classpath",
-        GCF_JAR.toString(), "--target", "dev.modelfn.gcp.PredictHttpFunction", "--port", Integer.toString(gcfPort)),
-        ENV, LOGS));
-    int springPort = AdapterProcess.freePort();
-    Map<String, String> springEnv = new java.util.HashMap<>(ENV);
-    springEnv.put("PORT", Integer.toString(springPort));
-    servers.add(AdapterProcess.start("spring-web", springPort, List.of("-jar", springJar.toString()), springEnv, LOGS));
+    Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    int gcfPort = freePort();
+    int springPort = freePort();
+    var gcf = AdapterServer.command(AdapterServer.Kind.GCP, ROOT, java, "127.0.0.1", gcfPort);
+    var spring = AdapterServer.command(AdapterServer.Kind.SPRING, ROOT, java, "127.0.0.1", springPort);
+    Assumptions.assumeTrue(gcf.isPresent() && spring.isPresent(), "the adapters' deployable jars are built by"
+        + " `./mvnw package` (functions/gcp, functions/spring, and local-dev's copy of the Functions Framework's invoker)"
+        + " before this module's integration tests; missing here: " + (gcf.isEmpty() ? "the Cloud Functions jar or"
+        + " the invoker " : "") + (spring.isEmpty() ? "the Spring Boot application jar" : ""));
+    servers.add(start(AdapterServer.Kind.GCP, gcf.get(), gcfPort));
+    servers.add(start(AdapterServer.Kind.SPRING, spring.get(), springPort));
     if (Files.isRegularFile(SPRING_LAMBDA_ZIP)) {
       Map<String, String> fnEnv = new java.util.HashMap<>(ENV);
       fnEnv.put("SPRING_CLOUD_FUNCTION_DEFINITION", "predict");
@@ -90,21 +86,30 @@ class AdapterParityIT {
     }
   }
 
-  @AfterAll
-  static void stop() {
-    servers.forEach(AdapterProcess::close);
-    if (springOnLambda != null) {
-      springOnLambda.close();
+  /** An adapter's deployable in its own JVM, as local-dev/up --platform runs it; its output kept for failures. */
+  private static AdapterServer start(AdapterServer.Kind kind, List<String> command, int port) throws Exception {
+    List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AdapterServer server = AdapterServer.launch(kind, command, ENV, "127.0.0.1", port, output::add);
+    try {
+      server.awaitReady(Duration.ofSeconds(120));
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + ":\n" + String.join("\n",
+          output.subList(Math.max(0, output.size() - 40), output.size())), e);
+    }
+    return server;
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
     }
   }
 
-  private static Path springJar() throws IOException {
-    Path target = ROOT.resolve("functions/spring/target");
-    if (!Files.isDirectory(target)) {
-      return null;
-    }
-    try (Stream<Path> s = Files.list(target)) {
-      return s.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst().orElse(null);
+  @AfterAll
+  static void stop() {
+    servers.forEach(AdapterServer::close);
+    if (springOnLambda != null) {
+      springOnLambda.close();
     }
   }
 
@@ -155,7 +160,7 @@ class AdapterParityIT {
     byte[] body = expected.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(text)
         : text.getBytes(StandardCharsets.UTF_8);
 
-    for (AdapterProcess server : servers) {
+    for (AdapterServer server : servers) {
       HttpResponse<byte[]> actual = CLIENT.send(request(server, req), HttpResponse.BodyHandlers.ofByteArray());
       Map<String, String> actualHeaders = new TreeMap<>();
       actual.headers().map().forEach((k, v) -> {
@@ -163,15 +168,16 @@ class AdapterParityIT {
           actualHeaders.put(k.toLowerCase(), String.join(",", v));
         }
       });
-      assertThat(actual.statusCode()).as("%s: status", server.name()).isEqualTo(status);
-      assertThat(actualHeaders).as("%s: headers", server.name()).isEqualTo(headers);
-      assertThat(new String(actual.body(), StandardCharsets.UTF_8)).as("%s: body", server.name())
+      String name = server.kind().service();
+      assertThat(actual.statusCode()).as("%s: status", name).isEqualTo(status);
+      assertThat(actualHeaders).as("%s: headers", name).isEqualTo(headers);
+      assertThat(new String(actual.body(), StandardCharsets.UTF_8)).as("%s: body", name)
           .isEqualTo(new String(body, StandardCharsets.UTF_8));
-      assertThat(actual.body()).as("%s: body bytes", server.name()).isEqualTo(body);
+      assertThat(actual.body()).as("%s: body bytes", name).isEqualTo(body);
     }
   }
 
-  private static java.net.http.HttpRequest request(AdapterProcess server, HttpRequest req) {
+  private static java.net.http.HttpRequest request(AdapterServer server, HttpRequest req) {
     StringBuilder query = new StringBuilder();
     req.query().forEach((k, v) -> query.append(query.length() == 0 ? "?" : "&")
         .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')

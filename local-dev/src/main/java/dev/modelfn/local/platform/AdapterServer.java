@@ -57,11 +57,13 @@ public final class AdapterServer implements AutoCloseable {
 
   private final Kind kind;
   private final Process process;
+  private final String host;
   private final int port;
 
-  private AdapterServer(Kind kind, Process process, int port) {
+  private AdapterServer(Kind kind, Process process, String host, int port) {
     this.kind = kind;
     this.process = process;
+    this.host = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     this.port = port;
   }
 
@@ -91,7 +93,7 @@ public final class AdapterServer implements AutoCloseable {
         if (!Files.isRegularFile(jar) || !Files.isRegularFile(invoker)) {
           return Optional.empty();
         }
-        // the invoker listens on all interfaces; the port is what the user asked for
+        // the invoker listens on every interface (it takes no address): local-dev says so when it starts
         cmd.addAll(List.of("-jar", invoker.toString(), "--classpath", jar.toString(), "--target",
             "dev.modelfn.gcp.PredictHttpFunction", "--port", Integer.toString(port)));
       }
@@ -100,12 +102,16 @@ public final class AdapterServer implements AutoCloseable {
     return Optional.of(cmd);
   }
 
-  /** Starts {@code command} with {@code env}, its output line by line to {@code log}, and waits until it is ready. */
-  public static AdapterServer start(Kind kind, List<String> command, Map<String, String> env, int port,
-      Consumer<String> log, Duration timeout) throws IOException, InterruptedException {
+  /**
+   * Starts {@code command} with {@code env}, its output line by line to {@code log}; {@link
+   * #awaitReady} then waits for it. Register what stops it before waiting, so that an interrupted
+   * start leaves no process behind.
+   */
+  public static AdapterServer launch(Kind kind, List<String> command, Map<String, String> env, String host, int port,
+      Consumer<String> log) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
-    AdapterServer s = new AdapterServer(kind, pb.start(), port);
+    AdapterServer s = new AdapterServer(kind, pb.start(), host, port);
     Thread pump = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(s.process.getInputStream(),
           StandardCharsets.UTF_8))) {
@@ -118,18 +124,27 @@ public final class AdapterServer implements AutoCloseable {
     }, kind.service() + "-log");
     pump.setDaemon(true);
     pump.start();
-    s.awaitReady(timeout);
     return s;
+  }
+
+  /** The base URI the server answers at. */
+  public URI uri(String pathAndQuery) {
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + pathAndQuery);
+  }
+
+  public Kind kind() {
+    return kind;
   }
 
   public long pid() {
     return process.pid();
   }
 
-  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+  /** Waits until {@code GET /v2/health/ready} answers 200; stops the process and throws when it does not. */
+  public void awaitReady(Duration timeout) throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
-    URI ready = URI.create("http://127.0.0.1:" + port + "/v2/health/ready");
+    URI ready = uri("/v2/health/ready");
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(kind.service() + " exited with status " + process.exitValue()
