@@ -133,10 +133,13 @@ public final class PredictHttpHandler implements RequestStreamHandler, Resource 
   public int prime() {
     priming = true;
     try {
+      // each request as an HTTP API (2.0) event, and the v1 route's also as a REST API (1.0) event: both
+      // must answer 200 for the request to count
       return Priming.run(Priming.requests(function.metadata()), req -> {
         int status = status(handle(ApiGatewayEvents.requestEvent(ApiGatewayEvents.Format.V2, req), Priming.REQUEST_ID));
         if (req.path().startsWith("/v1/")) {
-          handle(ApiGatewayEvents.requestEvent(ApiGatewayEvents.Format.V1, req), Priming.REQUEST_ID);
+          int rest = status(handle(ApiGatewayEvents.requestEvent(ApiGatewayEvents.Format.V1, req), Priming.REQUEST_ID));
+          return rest == 200 ? status : rest;
         }
         return status;
       }, log);

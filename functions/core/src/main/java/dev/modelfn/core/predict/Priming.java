@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 
 /**
- * Priming, for every platform: synthetic requests through every serving route of the model, run
- * enough times that the JIT compiles the request path before a snapshot is taken (Lambda SnapStart,
- * CRaC) or before the first real request. An adapter passes its own whole path (its event decoding
+ * Priming: synthetic requests through every serving route of the model, run enough times that the
+ * JIT compiles the request path before a snapshot is taken (Lambda SnapStart, CRaC, used by the
+ * Lambda handler and Spring Cloud Function's predict bean); a platform without snapshots may run it
+ * before its first real request. An adapter passes its own whole path (its event decoding
  * and encoding around {@link PredictHttpFunction}) as {@code answer}, so that its code is primed too.
  */
 public final class Priming {
