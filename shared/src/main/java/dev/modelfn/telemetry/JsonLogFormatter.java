@@ -5,7 +5,6 @@ import dev.modelfn.codec.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.List;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -78,21 +77,35 @@ public class JsonLogFormatter extends Formatter {
     return stack.toString();
   }
 
-  private static void writeValue(JsonGenerator g, Object v) throws IOException {
-    if (v instanceof Number n) {
-      if (n instanceof Double || n instanceof Float) {
-        g.writeNumber(n.doubleValue());
+  /**
+   * Writes one field value: numbers as numbers (NaN and infinities as their names, which JSON has no
+   * number for), booleans, collections as arrays, maps as objects, anything else as its text.
+   */
+  public static void writeValue(JsonGenerator g, Object v) throws IOException {
+    if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        g.writeString(Double.toString(d));
       } else {
-        g.writeNumber(n.longValue());
+        g.writeNumber(d);
       }
+    } else if (v instanceof Number n) {
+      g.writeNumber(n.longValue());
     } else if (v instanceof Boolean b) {
       g.writeBoolean(b);
-    } else if (v instanceof List<?> l) {
+    } else if (v instanceof java.util.Collection<?> c) {
       g.writeStartArray();
-      for (Object o : l) {
+      for (Object o : c) {
         writeValue(g, o);
       }
       g.writeEndArray();
+    } else if (v instanceof java.util.Map<?, ?> m) {
+      g.writeStartObject();
+      for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        writeValue(g, e.getValue());
+      }
+      g.writeEndObject();
     } else {
       g.writeString(String.valueOf(v));
     }

@@ -2,13 +2,11 @@ package dev.modelfn.gcp;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.modelfn.codec.Json;
+import dev.modelfn.telemetry.JsonLogFormatter;
 import dev.modelfn.gcp.internal.TraceContext;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Collection;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -50,14 +48,12 @@ public class CloudLoggingFormatter extends Formatter {
         g.writeStringField("logger", record.getLoggerName());
       }
       writeTrace(g);
-      writeFields(g, record.getParameters());
+      JsonLogFormatter.writeFields(g, record.getParameters());
       Throwable error = record.getThrown();
       if (error != null) {
         g.writeStringField("error_type", error.getClass().getName());
         g.writeStringField("error_message", String.valueOf(error.getMessage()));
-        StringWriter stack = new StringWriter();
-        error.printStackTrace(new PrintWriter(stack));
-        g.writeStringField("stack_trace", stack.toString());
+        g.writeStringField("stack_trace", JsonLogFormatter.stackTrace(error));
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -97,49 +93,5 @@ public class CloudLoggingFormatter extends Formatter {
       g.writeStringField(SPAN_ID, trace.get().spanId());
     }
     g.writeBooleanField(TRACE_SAMPLED, trace.get().sampled());
-  }
-
-  /** Writes alternating names and values as fields; null values are left out. */
-  static void writeFields(JsonGenerator g, Object[] keyValues) throws IOException {
-    if (keyValues == null) {
-      return;
-    }
-    for (int i = 0; i + 1 < keyValues.length; i += 2) {
-      Object v = keyValues[i + 1];
-      if (v != null) {
-        g.writeFieldName(String.valueOf(keyValues[i]));
-        writeValue(g, v);
-      }
-    }
-  }
-
-  static void writeValue(JsonGenerator g, Object v) throws IOException {
-    if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        g.writeString(Double.toString(d));
-      } else {
-        g.writeNumber(d);
-      }
-    } else if (v instanceof Number n) {
-      g.writeNumber(n.longValue());
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Collection<?> c) {
-      g.writeStartArray();
-      for (Object o : c) {
-        writeValue(g, o);
-      }
-      g.writeEndArray();
-    } else if (v instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        writeValue(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else {
-      g.writeString(String.valueOf(v));
-    }
   }
 }

@@ -96,7 +96,7 @@ public final class LogEntryMetrics implements Metrics {
       for (Map.Entry<String, Object> p : entry.properties().entrySet()) {
         if (!dimensions.containsKey(p.getKey())) {
           g.writeFieldName(p.getKey());
-          CloudLoggingFormatter.writeValue(g, p.getValue());
+          dev.modelfn.telemetry.JsonLogFormatter.writeValue(g, p.getValue());
         }
       }
       format.writeTrace(g);
