@@ -63,7 +63,8 @@ public final class AsyncJobHandler implements RequestStreamHandler {
         log.warn("job message will be retried", "message_id", messageId, "detail", e.getMessage());
         failures.addObject().put("itemIdentifier", messageId);
       } catch (IllegalArgumentException e) {
-        log.error("job message dropped", e, "message_id", messageId);
+        // not a job message (the detail says why): nothing to fix in the function, no stack trace
+        log.warn("job message dropped: not a job message", "message_id", messageId, "detail", e.getMessage());
       }
     }
     return answer;
