@@ -1,14 +1,12 @@
 package dev.modelfn.gcp.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.modelfn.aws.PredictHttpHandler;
 import dev.modelfn.gcp.PredictHttpFunction;
 import dev.modelfn.telemetry.Logs;
 import dev.modelfn.testing.Fixtures;
+import dev.modelfn.testing.WarmPaths;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
@@ -18,7 +16,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,26 +42,12 @@ public final class GcfWarmPath {
     PredictHttpFunction gcf = new PredictHttpFunction(env);
     PredictHttpHandler lambda = new PredictHttpHandler(env);
     byte[] event = Fixtures.bytes("http/api-v2/infer-oip.json");
-    var decoded = dev.modelfn.aws.internal.ApiGatewayEvents.decode(event, "bench").request();
-    byte[] body = decoded.body();
-    float[] row = new float[16];
-    var in = dev.modelfn.codec.Json.parse(body).path("inputs").get(0).path("data");
-    var flat = in.get(0).isArray() ? in.get(0) : in;
-    for (int i = 0; i < 16; i++) {
-      row[i] = (float) flat.get(i).asDouble();
-    }
-    OrtEnvironment ortEnv = OrtEnvironment.getEnvironment();
-    try (OrtSession raw = ortEnv.createSession(Fixtures.path("models/fraud/fraud.onnx").toString(),
-        new OrtSession.SessionOptions())) {
-      Runnable rawCall = () -> {
-        try (OnnxTensor t = OnnxTensor.createTensor(ortEnv, new float[][] {row});
-            OrtSession.Result r = raw.run(Map.of("input", t))) {
-          r.get(0).getValue();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      };
-      Runnable gcfCall = () -> {
+    byte[] body = dev.modelfn.aws.internal.ApiGatewayEvents.decode(event, "bench").request().body();
+    try (WarmPaths.RawFraud raw = new WarmPaths.RawFraud(WarmPaths.fraudRow())) {
+      Map<String, Runnable> paths = new LinkedHashMap<>();
+      paths.put("raw session.run", raw);
+      paths.put("Lambda handler", () -> lambda.handle(event, "bench"));
+      paths.put("Cloud Functions", () -> {
         try {
           FakeResponse resp = new FakeResponse();
           gcf.service(new FakeRequest("POST", "/v2/models/fraud/infer", Map.of("content-type", "application/json",
@@ -75,39 +58,9 @@ public final class GcfWarmPath {
         } catch (java.io.IOException e) {
           throw new IllegalStateException(e);
         }
-      };
-      Runnable lambdaCall = () -> lambda.handle(event, "bench");
-      List<Runnable> calls = List.of(rawCall, lambdaCall, gcfCall);
-      for (int i = 0; i < 20_000; i++) {
-        calls.forEach(Runnable::run);
-      }
-      List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-      for (int r = 0; r < rounds; r++) {
-        for (int c = 0; c < calls.size(); c++) {
-          for (int i = 0; i < block; i++) {
-            long t0 = System.nanoTime();
-            calls.get(c).run();
-            times.get(c).add(System.nanoTime() - t0);
-          }
-        }
-      }
-      double rawP50 = p50(times.get(0));
-      double lambdaP50 = p50(times.get(1));
-      double gcfP50 = p50(times.get(2));
-      System.out.printf("warm path, fraud (OIP v2 JSON), %d rounds x %d calls each, alternating; microseconds%n", rounds,
-          block);
-      System.out.printf("  raw session.run p50 %8.1f%n", rawP50);
-      System.out.printf("  Lambda handler  p50 %8.1f   over raw %+7.1f (%.2fx)%n", lambdaP50, lambdaP50 - rawP50,
-          lambdaP50 / rawP50);
-      System.out.printf("  Cloud Functions p50 %8.1f   over raw %+7.1f (%.2fx)%n", gcfP50, gcfP50 - rawP50,
-          gcfP50 / rawP50);
+      });
+      WarmPaths.printSideBySide("warm path, fraud (OIP v2 JSON)", paths, rounds, block, 20_000, System.out);
     }
-  }
-
-  private static double p50(List<Long> ns) {
-    long[] s = ns.stream().mapToLong(Long::longValue).toArray();
-    Arrays.sort(s);
-    return s[s.length / 2] / 1000.0;
   }
 
   /** The Functions Framework's request, in memory. */
