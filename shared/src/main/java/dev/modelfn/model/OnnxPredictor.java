@@ -133,13 +133,14 @@ public final class OnnxPredictor implements Predictor {
         + " reads IR versions up to " + max + ". Re-export it for IR " + max + " (in Python: m = onnx.load('model.onnx');"
         + " m.ir_version = " + max + "; onnx.save(m, 'model.onnx'); or export with onnx older than 1.23)";
     // ModelProto's first field is ir_version (field 1, a varint): what exporters write first
-    if (bytes.length < 2 || bytes[0] != 0x08 || bytes[1] != ir || ir > 127 || artifactHasExternalData(artifact)) {
+    if (bytes.length < 2 || bytes[0] != 0x08 || bytes[1] != ir || ir > 127) {
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot load ONNX model " + artifact.uri() + ": " + fix);
     }
     bytes[1] = (byte) max;
     try {
+      // loaded from bytes, ONNX Runtime finds external data (model.onnx.data) in the folder this names
       OnnxPredictor p = open(new ModelArtifact(artifact.uri(), artifact.baseName(), Optional.empty(), Optional.of(bytes),
-          artifact.sidecar()), options);
+          artifact.sidecar()), options, artifact.file().map(f -> f.toAbsolutePath().getParent()));
       LOG.warn("model has a newer ONNX IR version than ONNX Runtime reads; it loaded as IR " + max + " and is served so",
           "model", artifact.uri(), "ir_version", ir, "max_ir_version", max);
       return p;
@@ -150,15 +151,11 @@ public final class OnnxPredictor implements Predictor {
     }
   }
 
-  /** Whether a model file has tensors in files beside it, which a model loaded from bytes cannot find. */
-  private static boolean artifactHasExternalData(ModelArtifact artifact) {
-    if (artifact.file().isEmpty()) {
-      return false;
-    }
-    java.nio.file.Path f = artifact.file().get();
-    java.nio.file.Path data = f.resolveSibling(f.getFileName() + ".data");
-    return java.nio.file.Files.exists(data);
-  }
+  /**
+   * The session option that tells ONNX Runtime where the external data of a model loaded from bytes
+   * is (onnxruntime_session_options_config_keys.h, {@code kOrtSessionOptionsModelExternalInitializersFileFolderPath}).
+   */
+  private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
 
   private static String firstLine(String s) {
     int nl = s == null ? -1 : s.indexOf('\n');
@@ -166,6 +163,10 @@ public final class OnnxPredictor implements Predictor {
   }
 
   private static OnnxPredictor open(ModelArtifact artifact, Options options) {
+    return open(artifact, options, Optional.empty());
+  }
+
+  private static OnnxPredictor open(ModelArtifact artifact, Options options, Optional<java.nio.file.Path> dataFolder) {
     OrtEnvironment env = OnnxRuntimeEnvironment.get();
     OrtSession session = null;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -173,6 +174,9 @@ public final class OnnxPredictor implements Predictor {
       so.setInterOpNumThreads(1);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (dataFolder.isPresent()) {
+        so.addConfigEntry(EXTERNAL_DATA_FOLDER, dataFolder.get().toString());
+      }
       session = artifact.file().isPresent()
           ? env.createSession(artifact.file().get().toString(), so)
           : env.createSession(artifact.bytes().orElseThrow(), so);
