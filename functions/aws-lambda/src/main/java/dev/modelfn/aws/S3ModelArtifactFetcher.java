@@ -2,6 +2,7 @@ package dev.modelfn.aws;
 
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
+import dev.modelfn.model.ExternalData;
 import dev.modelfn.model.ModelArtifactFetcher;
 import java.io.IOException;
 import java.net.URI;
@@ -23,9 +24,14 @@ import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Fetches {@code s3://bucket/key} models into the cache folder, keyed by the object's ETag: a warm
- * or SnapStart-restored process reuses the file; a new object version is downloaded once. The
- * download goes to a temporary file that is moved into place, so a crash never leaves half a model.
+ * Fetches {@code s3://bucket/key} models into the cache folder: each model in a folder of its own,
+ * {@code <hash of bucket/key>-<ETag>/}, under its own file name, with every external-data file the
+ * model names ({@code model.onnx.data}, or one file per tensor: {@link ExternalData}) fetched from
+ * beside the model's key into the same place relative to it, where ONNX Runtime looks for them. A
+ * warm or SnapStart-restored process reuses the folder; a new object version (a new ETag) is
+ * downloaded once, into a new folder. Each download goes to a temporary file that is moved into
+ * place, so a crash never leaves half a file; a folder missing some data files (a crash between
+ * two) gets them on the next fetch.
  */
 public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
   private final Supplier<S3Client> s3;
@@ -44,11 +50,12 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
   public Optional<Path> fetch(URI uri, Path cacheDir) {
     String bucket = uri.getHost();
     String rawPath = uri.getRawPath();
-    if (bucket == null || rawPath == null || rawPath.length() < 2) {
+    if (bucket == null || rawPath == null || rawPath.length() < 2 || rawPath.endsWith("/")) {
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "malformed S3 URI '" + uri + "': expected s3://bucket/key", null);
     }
     String key = URLDecoder.decode(rawPath.substring(1), StandardCharsets.UTF_8);
     S3Client client = s3.get();
+    String reading = uri.toString();
     try {
       Optional<HeadObjectResponse> found = S3BlobStore.unlessMissing(
           () -> client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build()));
@@ -57,22 +64,48 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
       }
       HeadObjectResponse head = found.get();
       String etag = head.eTag() == null ? "none" : head.eTag().replace("\"", "");
-      String name = key.substring(key.lastIndexOf('/') + 1);
-      Path target = cacheDir.resolve(sha256(bucket + "/" + key).substring(0, 16) + "-" + etag + "-" + name);
-      if (Files.isRegularFile(target) && Files.size(target) == head.contentLength()) {
-        return Optional.of(target);
+      Path dir = cacheDir.resolve(sha256(bucket + "/" + key).substring(0, 16) + "-" + etag);
+      Path model = dir.resolve(key.substring(key.lastIndexOf('/') + 1));
+      if (!Files.isRegularFile(model) || Files.size(model) != head.contentLength()) {
+        download(client, bucket, key, head.eTag(), dir, model);
       }
-      Files.createDirectories(cacheDir);
-      Path tmp = Files.createTempFile(cacheDir, name, ".part");
-      Files.delete(tmp);
-      client.getObject(GetObjectRequest.builder().bucket(bucket).key(key).ifMatch(head.eTag()).build(),
+      for (String location : ExternalData.locations(model, uri.toString())) {
+        Path local = dir.resolve(location);
+        if (Files.isRegularFile(local)) {
+          continue; // moved into place whole, from the model version this folder is keyed by
+        }
+        String dataKey = ExternalData.objectKey(key, location);
+        reading = "s3://" + bucket + "/" + dataKey;
+        Optional<HeadObjectResponse> data = S3BlobStore.unlessMissing(
+            () -> client.headObject(HeadObjectRequest.builder().bucket(bucket).key(dataKey).build()));
+        if (data.isEmpty()) {
+          throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot load ONNX model " + uri + ": it keeps tensors in"
+              + " external data file '" + location + "', and " + reading + " does not exist. Upload the model's data"
+              + " files beside it, at the paths the model names relative to its key");
+        }
+        download(client, bucket, dataKey, data.get().eTag(), dir, local);
+      }
+      return Optional.of(model);
+    } catch (SdkException e) {
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + reading + " from S3: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot cache " + reading + " under " + cacheDir + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The object's version {@code etag} to {@code target}, through a temporary file in {@code dir}. */
+  private static void download(S3Client client, String bucket, String key, String etag, Path dir, Path target)
+      throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(dir, ".download-", ".part");
+    Files.delete(tmp); // ResponseTransformer.toFile creates it
+    try {
+      client.getObject(GetObjectRequest.builder().bucket(bucket).key(key).ifMatch(etag).build(),
           ResponseTransformer.toFile(tmp));
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return Optional.of(target);
-    } catch (SdkException e) {
-      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + uri + " from S3: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot cache " + uri + " under " + cacheDir + ": " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(tmp); // a failed download leaves nothing in /tmp
     }
   }
 

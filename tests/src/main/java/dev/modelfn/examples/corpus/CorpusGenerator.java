@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
- * Writes every {@link CorpusModel} and {@link CorpusGraph} to {@code <dir>/<name>/<name>.onnx} (the build runs it with
- * {@code tests/target/models/corpus}); a file already holding the same bytes is left alone.
+ * Writes every {@link CorpusModel} and {@link CorpusGraph} to {@code <dir>/<name>/<name>.onnx}, and the {@link
+ * ExternalDataMlp} models with their data files beside them (the build runs it with {@code tests/target/models/corpus});
+ * a file already holding the same bytes is left alone.
  */
 public final class CorpusGenerator {
   private CorpusGenerator() {}
@@ -24,6 +26,14 @@ public final class CorpusGenerator {
     }
     for (CorpusGraph g : CorpusGraph.all()) {
       write(g.file(dir), g.name(), g.builder().get().toByteArray());
+    }
+    for (Map.Entry<String, Map<String, byte[]>> m : ExternalDataMlp.corpus().entrySet()) {
+      for (Map.Entry<String, byte[]> f : m.getValue().entrySet()) { // data files first, the model last
+        if (!f.getKey().equals(m.getKey() + ".onnx")) {
+          write(dir.resolve(m.getKey()).resolve(f.getKey()), m.getKey(), f.getValue());
+        }
+      }
+      write(ExternalDataMlp.file(dir, m.getKey()), m.getKey(), m.getValue().get(m.getKey() + ".onnx"));
     }
     return dir;
   }
