@@ -6,6 +6,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
+import dev.modelfn.model.ExternalData;
 import dev.modelfn.model.ModelArtifactFetcher;
 import java.io.IOException;
 import java.net.URI;
@@ -20,10 +21,14 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Fetches {@code gs://bucket/object} models into the cache folder, keyed by the object's
- * generation: a warm instance reuses the file; a new generation is downloaded once, and exactly that
- * generation is read. The download goes to a temporary file moved into place, so a crash never
- * leaves half a model.
+ * Fetches {@code gs://bucket/object} models into the cache folder: each model in a folder of its
+ * own, {@code <hash of bucket/object>-<generation>/}, under its own file name, with every
+ * external-data file the model names ({@code model.onnx.data}, or one file per tensor: {@link
+ * ExternalData}) fetched from beside the model's object into the same place relative to it, where
+ * ONNX Runtime looks for them. A warm instance reuses the folder; a new generation is downloaded
+ * once, into a new folder, and exactly that generation of the model is read. Each download goes
+ * to a temporary file moved into place, so a crash never leaves half a file; a folder missing some
+ * data files (a crash between two) gets them on the next fetch.
  */
 public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
   private final Supplier<Storage> storage;
@@ -42,38 +47,57 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
   public Optional<Path> fetch(URI uri, Path cacheDir) {
     String bucket = uri.getHost();
     String path = uri.getPath(); // decoded as a URI path: '+' stays '+'
-    if (bucket == null || path == null || path.length() < 2) {
+    if (bucket == null || path == null || path.length() < 2 || path.endsWith("/")) {
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "malformed Cloud Storage URI '" + uri
           + "': expected gs://bucket/object", null);
     }
     String name = path.substring(1);
+    String reading = uri.toString();
     try {
       Storage client = storage.get();
       Blob blob = client.get(BlobId.of(bucket, name));
       if (blob == null) {
         return Optional.empty();
       }
-      String file = name.substring(name.lastIndexOf('/') + 1);
-      Path target = cacheDir.resolve(sha256(bucket + "/" + name).substring(0, 16) + "-" + blob.getGeneration() + "-"
-          + file);
-      if (Files.isRegularFile(target) && Files.size(target) == blob.getSize()) {
-        return Optional.of(target);
+      Path dir = cacheDir.resolve(sha256(bucket + "/" + name).substring(0, 16) + "-" + blob.getGeneration());
+      Path model = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
+      if (!Files.isRegularFile(model) || Files.size(model) != blob.getSize()) {
+        download(blob, dir, model); // the generation the metadata came from
       }
-      Files.createDirectories(cacheDir);
-      Path tmp = Files.createTempFile(cacheDir, file, ".part");
-      try {
-        blob.downloadTo(tmp); // the generation the metadata came from
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp); // a failed download leaves nothing in /tmp, which is memory on Cloud Functions
+      for (String location : ExternalData.locations(model, uri.toString())) {
+        Path local = dir.resolve(location);
+        if (Files.isRegularFile(local)) {
+          continue; // moved into place whole, for the model generation this folder is keyed by
+        }
+        String dataName = ExternalData.objectKey(name, location);
+        reading = "gs://" + bucket + "/" + dataName;
+        Blob data = client.get(BlobId.of(bucket, dataName));
+        if (data == null) {
+          throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot load ONNX model " + uri + ": it keeps tensors in"
+              + " external data file '" + location + "', and " + reading + " does not exist. Upload the model's data"
+              + " files beside it, at the paths the model names relative to its object");
+        }
+        download(data, dir, local);
       }
-      return Optional.of(target);
+      return Optional.of(model);
     } catch (StorageException e) {
-      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + uri + " from Cloud Storage: "
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + reading + " from Cloud Storage: "
           + e.getMessage(), e);
     } catch (IOException e) {
-      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot cache " + uri + " under " + cacheDir + ": "
+      throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot cache " + reading + " under " + cacheDir + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** The blob's generation to {@code target}, through a temporary file in {@code dir}. */
+  private static void download(Blob blob, Path dir, Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(dir, ".download-", ".part");
+    try {
+      blob.downloadTo(tmp);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp); // a failed download leaves nothing in /tmp, which is memory on Cloud Functions
     }
   }
 
