@@ -34,6 +34,22 @@ public final class GcpEnvVars {
    */
   public static final String TIMEOUT_SECONDS = "MODELFN_GCP_TIMEOUT_SECONDS";
 
+  /**
+   * Asynchronous jobs: the Pub/Sub topic of job messages (id or {@code projects/P/topics/T}): runs
+   * queued by the HTTP function's {@code infer-async} route and the worker's delayed callback
+   * retries. {@link AsyncJobCloudEventFunction} is subscribed to it ({@code --trigger-topic}). With
+   * {@code MODELFN_DATA_BUCKET} it turns the async routes on; it takes the place of {@code
+   * MODELFN_JOBS_QUEUE_URL}, an SQS queue, which is refused on Google Cloud.
+   */
+  public static final String JOBS_TOPIC = "MODELFN_GCP_JOBS_TOPIC";
+
+  /**
+   * Asynchronous jobs: the Pub/Sub topic a job's callback goes to when its last delivery attempt
+   * failed (in place of {@code MODELFN_CALLBACK_DLQ_URL}). Optional: without it the job still ends
+   * {@code callback_failed} with the last error.
+   */
+  public static final String JOBS_DEAD_LETTER_TOPIC = "MODELFN_GCP_JOBS_DEAD_LETTER_TOPIC";
+
   /** The prefix of the temporary part objects of batch outputs (default {@code .modelfn-uploads/}). */
   public static final String UPLOAD_PREFIX = "MODELFN_GCP_UPLOAD_PREFIX";
 

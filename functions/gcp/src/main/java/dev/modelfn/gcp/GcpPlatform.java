@@ -16,6 +16,7 @@ import dev.modelfn.config.EnvVars;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.config.PredictorKind;
 import dev.modelfn.core.async.AsyncConfig;
+import dev.modelfn.core.async.AsyncEndpoint;
 import dev.modelfn.core.async.JobQueue;
 import dev.modelfn.core.batch.Continuations;
 import dev.modelfn.core.platform.Platform;
@@ -34,6 +35,7 @@ import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +48,14 @@ import java.util.function.Supplier;
 /**
  * The core's ports on Google Cloud Functions: models from {@code gs://} (or packaged), metrics as
  * Cloud Logging entries, Cloud Storage objects, Pub/Sub topics for predictions, dead letters and
- * batch continuations. Clients are made when a port is first asked for, so a function builds only
- * the clients it uses. {@code STORAGE_EMULATOR_HOST} and {@code PUBSUB_EMULATOR_HOST} point them at
- * local servers (plain HTTP and plaintext gRPC, no credentials).
+ * batch continuations, and the job queue of asynchronous jobs ({@code PubSubJobQueue}; the jobs
+ * themselves are kept in Cloud Storage by the core's default {@code jobStore}). Clients are made when
+ * a port is first asked for, so a function builds only the clients it uses. {@code
+ * STORAGE_EMULATOR_HOST} and {@code PUBSUB_EMULATOR_HOST} point them at local servers (plain HTTP
+ * and plaintext gRPC, no credentials).
  *
- * <p>Asynchronous jobs, callbacks and SageMaker are AWS-only for now: asking for them is a
- * configuration error that says so.
+ * <p>SageMaker and secrets from AWS Secrets Manager are AWS-only: asking for them is a configuration
+ * error that says so.
  */
 public final class GcpPlatform implements Platform {
   /** The upload prefix when {@link GcpEnvVars#UPLOAD_PREFIX} is not set. */
@@ -146,10 +150,27 @@ public final class GcpPlatform implements Platform {
     return StreamSinks.deadLetters(publisher(topic));
   }
 
+  /**
+   * The jobs topic ({@code MODELFN_GCP_JOBS_TOPIC}, which {@code GcpFunctions.environment} hands to
+   * the core as its queue) and the optional dead-letter topic of abandoned callbacks ({@code
+   * MODELFN_GCP_JOBS_DEAD_LETTER_TOPIC}): see {@code PubSubJobQueue}.
+   */
   @Override
   public JobQueue jobQueue(AsyncConfig config) {
-    throw new ModelfnException(Problem.CONFIGURATION_ERROR, "asynchronous jobs are not supported on Google Cloud"
-        + " Functions yet: unset " + EnvVars.JOBS_QUEUE_URL + " and " + EnvVars.DATA_BUCKET);
+    String jobs = topicName(topicOf(config.queueUrl(), EnvVars.JOBS_QUEUE_URL, GcpEnvVars.JOBS_TOPIC));
+    Optional<String> dead = config.deadLetterUrl()
+        .map(d -> topicName(topicOf(d, EnvVars.CALLBACK_DLQ_URL, GcpEnvVars.JOBS_DEAD_LETTER_TOPIC)));
+    return new PubSubJobQueue(jobs, () -> publisher(jobs), dead.orElse(null),
+        dead.<Supplier<Publisher>>map(d -> () -> publisher(d)), Clock.systemUTC());
+  }
+
+  /** A topic the core read as a queue URL: an SQS URL that got here is refused, naming the variable to set. */
+  private static String topicOf(String queue, String queueVar, String topicVar) {
+    if (queue.contains("://")) {
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, queueVar + "=" + queue + " is not a Pub/Sub topic:"
+          + " on Google Cloud Functions set " + topicVar + " (a topic id or projects/P/topics/T) instead");
+    }
+    return queue;
   }
 
   /** {@code MODELFN_CALLBACK_SECRET} if set (no secret store on Google Cloud yet), else none. */
@@ -161,6 +182,19 @@ public final class GcpPlatform implements Platform {
           + " --set-secrets)");
     }
     return dev.modelfn.core.async.AsyncConfig.callbackSigner(env);
+  }
+
+  /**
+   * None: jobs run on the worker's own model. {@code MODELFN_SAGEMAKER_ASYNC_ENDPOINT} is refused
+   * rather than ignored, so that a job meant for SageMaker does not run on another model unnoticed.
+   */
+  @Override
+  public Optional<AsyncEndpoint> asyncEndpoint() {
+    if (EnvValues.text(env, EnvVars.SAGEMAKER_ASYNC_ENDPOINT).isPresent()) {
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, EnvVars.SAGEMAKER_ASYNC_ENDPOINT + " names a SageMaker"
+          + " endpoint, which Google Cloud Functions cannot call: unset it, and jobs run on " + EnvVars.MODEL_URI);
+    }
+    return Optional.empty();
   }
 
   /** The Cloud Storage client (made on first use). */

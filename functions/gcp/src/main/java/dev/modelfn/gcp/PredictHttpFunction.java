@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Google Cloud Functions entry point for synchronous prediction. Trigger: HTTP ({@code
  * --trigger-http}); the whole HTTP surface of docs/http-api.md (OIP v2, v1, SageMaker routes) with
- * the same answers as the Lambda handler. The model and the function are built once per instance,
+ * the same answers as the Lambda handler, and the async routes ({@code infer-async}, {@code
+ * /v2/jobs/{id}}) when jobs are configured. The model and the function are built once per instance,
  * in the constructor the Functions Framework calls.
  */
 public final class PredictHttpFunction implements HttpFunction {
@@ -31,10 +32,18 @@ public final class PredictHttpFunction implements HttpFunction {
     this(System.getenv());
   }
 
-  /** Builds the function from an explicit environment (tests). */
-  public PredictHttpFunction(Map<String, String> env) {
+  /**
+   * Builds the function from an explicit environment (tests). With {@code MODELFN_GCP_JOBS_TOPIC}
+   * and {@code MODELFN_DATA_BUCKET} set, the async routes queue jobs on that Pub/Sub topic.
+   */
+  public PredictHttpFunction(Map<String, String> environment) {
+    this(environment, GcpFunctions.platform(environment));
+  }
+
+  /** Builds the function on a given platform. */
+  public PredictHttpFunction(Map<String, String> environment, GcpPlatform platform) {
+    Map<String, String> env = GcpFunctions.environment(environment);
     ModelfnConfig config = ModelfnConfig.from(env);
-    GcpPlatform platform = GcpFunctions.platform(env);
     if (config.predictor() == PredictorKind.ONNX) {
       // ONNX Runtime initialises on one core while the request path's code loads on the other
       OnnxRuntimeEnvironment.startLoading(env);

@@ -1,6 +1,7 @@
 package dev.modelfn.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.testing.Fixtures;
 import java.net.http.HttpRequest;
@@ -21,6 +22,35 @@ final class CloudEventFixtures {
     if (fixture.endsWith(".binary.json")) {
       f.path("headers").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
       return b.POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(f.path("body"))));
+    }
+    return b.header("content-type", "application/cloudevents+json; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(f)));
+  }
+
+  /**
+   * A messagePublished fixture ({@code *.binary.json} or {@code *.structured.json}) carrying a
+   * message a function published: its data, attributes and id replace the fixture's, the rest of the
+   * event stays as Google sends it.
+   */
+  static HttpRequest.Builder delivery(FunctionServer server, String fixture, com.google.pubsub.v1.PubsubMessage m)
+      throws Exception {
+    JsonNode f = Json.mapper().readTree(Fixtures.bytes(fixture));
+    boolean binary = fixture.endsWith(".binary.json");
+    ObjectNode data = (ObjectNode) (binary ? f.path("body") : f.path("data"));
+    ObjectNode message = (ObjectNode) data.path("message");
+    message.put("data", java.util.Base64.getEncoder().encodeToString(m.getData().toByteArray()));
+    ObjectNode attributes = message.putObject("attributes");
+    m.getAttributesMap().forEach(attributes::put);
+    message.put("messageId", m.getMessageId()).put("message_id", m.getMessageId());
+    if (binary) {
+      ((ObjectNode) f.path("headers")).put("ce-id", m.getMessageId());
+    } else {
+      ((ObjectNode) f).put("id", m.getMessageId());
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/"));
+    if (binary) {
+      f.path("headers").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
+      return b.POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(data)));
     }
     return b.header("content-type", "application/cloudevents+json; charset=utf-8")
         .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(f)));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import dev.modelfn.config.ModelfnConfig;
 import dev.modelfn.core.async.AsyncConfig;
-import dev.modelfn.core.platform.Functions;
 import dev.modelfn.errors.ModelfnException;
 import dev.modelfn.errors.Problem;
 import dev.modelfn.model.Predictor;
@@ -48,9 +47,10 @@ class GcpPlatformTest {
     assertThatThrownBy(platform::predictionSink).hasMessageContaining(GcpEnvVars.SINK_TOPIC)
         .hasMessageContaining("MODELFN_SINK_BUCKET");
     assertThatThrownBy(() -> platform.continuations().enqueue("{}")).hasMessageContaining(GcpEnvVars.CONTINUATION_TOPIC);
-    Map<String, String> jobs = Fixtures.fraudEnv("MODELFN_DATA_BUCKET", "b", "MODELFN_JOBS_QUEUE_URL", "q");
-    assertThatThrownBy(() -> Functions.predictHttp(jobs, new GcpPlatform(jobs)))
-        .hasMessageContaining("not supported on Google Cloud Functions");
+    AsyncConfig sqs = AsyncConfig.from(Fixtures.fraudEnv("MODELFN_DATA_BUCKET", "b", "MODELFN_JOBS_QUEUE_URL",
+        "https://sqs.eu-west-1.amazonaws.com/123456789012/q")).orElseThrow();
+    assertThatThrownBy(() -> platform.jobQueue(sqs)).hasMessageContaining(GcpEnvVars.JOBS_TOPIC)
+        .satisfies(e -> assertThat(((ModelfnException) e).problem()).isEqualTo(Problem.CONFIGURATION_ERROR));
     assertThatThrownBy(() -> new GcpPlatform(Fixtures.fraudEnv("MODELFN_PREDICTOR", "sagemaker"))
         .predictor(ModelfnConfig.from(Fixtures.fraudEnv("MODELFN_PREDICTOR", "sagemaker", "MODELFN_SAGEMAKER_ENDPOINT",
             "e")))).hasMessageContaining("not supported on Google Cloud Functions");
