@@ -105,9 +105,9 @@ class CorpusColumnTransformerTest {
   }
 
   /** ONNX Runtime's own answer for the rows: labels and the ZipMap's probabilities by class. */
-  private record Reference(long[] labels, float[][] scores) {}
+  record Reference(long[] labels, float[][] scores) {}
 
-  private static Reference reference() throws Exception {
+  static Reference reference(Path corpus) throws Exception {
     OrtEnvironment env = OnnxRuntimeEnvironment.get();
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         OrtSession s = env.createSession(MODEL.file(corpus).toString(), so);
@@ -149,7 +149,7 @@ class CorpusColumnTransformerTest {
     return a;
   }
 
-  private static String v2Body() throws Exception {
+  static String v2Body() throws Exception {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode inputs = body.putArray("inputs");
     ObjectNode num = inputs.addObject().put("name", NUM).put("datatype", "FP32");
@@ -179,12 +179,8 @@ class CorpusColumnTransformerTest {
     assertThat(texts(output(md, "output_probability").at("/parameters/classes"))).isEqualTo(CLASSES);
   }
 
-  @Test
-  void answersOipV2V1AndInvocationsAsOnnxRuntimeDoes() throws Exception {
-    Reference ort = reference();
-    assertThat(new HashSet<>(List.of(java.util.Arrays.stream(ort.labels()).boxed().toArray()))).hasSizeGreaterThan(1);
-
-    JsonNode v2 = json(call(fn, "POST", "/v2/models/" + MODEL.name() + "/infer", "application/json", v2Body()));
+  /** An OIP v2 answer for {@link #v2Body()}: ONNX Runtime's labels and probabilities. */
+  static void checkV2(Reference ort, JsonNode v2) {
     JsonNode scores = output(v2, "output_probability");
     assertThat(shape(scores)).containsExactly((long) ROWS, (long) CLASSES.size());
     JsonNode label = output(v2, "output_label");
@@ -195,6 +191,14 @@ class CorpusColumnTransformerTest {
             .isCloseTo(ort.scores()[r][j], within(TOLERANCE));
       }
     }
+  }
+
+  @Test
+  void answersOipV2V1AndInvocationsAsOnnxRuntimeDoes() throws Exception {
+    Reference ort = reference(corpus);
+    assertThat(new HashSet<>(List.of(java.util.Arrays.stream(ort.labels()).boxed().toArray()))).hasSizeGreaterThan(1);
+
+    checkV2(ort, json(call(fn, "POST", "/v2/models/" + MODEL.name() + "/infer", "application/json", v2Body())));
 
     String instances = "{\"instances\":" + Json.mapper().writeValueAsString(instances()) + "}";
     checkRows(ort, json(call(fn, "POST", "/v1/models/" + MODEL.name() + ":predict", "application/json", instances)));

@@ -101,7 +101,8 @@ class CorpusParityTest {
     assertThat(texts(md.at("/parameters/labels"))).isEqualTo(m.classes());
   }
 
-  private static void checkV2(CorpusModel m, OrtReference ort, JsonNode answer) {
+  /** An OIP v2 answer: the scores (and labels) ONNX Runtime answered, with the outputs' datatypes and shapes. */
+  static void checkV2(CorpusModel m, OrtReference ort, JsonNode answer) {
     int n = ort.scores().length;
     JsonNode scores = output(answer, m.scoresOutput());
     assertThat(scores.get("datatype").asText()).isEqualTo("FP32");
