@@ -99,41 +99,71 @@ public final class InstancesCodec {
    * have the same shape, since one tensor has one shape.
    */
   private static Tensor decodeNested(JsonNode instances, String ptr, TensorSpec spec, int rows) {
-    long[] inner = nestedShape(instances.get(0), ptr + "/0", spec);
-    for (int d = 0; d < inner.length; d++) {
-      long declared = spec.shape().get(d + 1);
-      if (declared >= 0 && declared != inner[d]) {
-        throw new InvalidInputException(ptr + "/0", "an instance of shape " + instanceShape(spec)
-            + " (input '" + spec.name() + "' " + spec.shape() + ")", "shape " + java.util.Arrays.toString(inner));
-      }
-    }
-    long rowSize = 1;
-    for (long d : inner) {
-      rowSize *= d;
-    }
-    long[] shape = new long[spec.rank()];
-    shape[0] = rows;
-    System.arraycopy(inner, 0, shape, 1, inner.length);
+    long[] inner = innerShape(instances.get(0), ptr + "/0", spec);
+    long rowSize = elements(inner);
+    long[] shape = batchShape(rows, inner);
     if (!spec.batched()) {
       rowShape(spec, rows, rowSize); // checks a fixed batch size
     }
     TensorBuilder b = new TensorBuilder(spec.name(), spec.type(), shape);
     for (int r = 0; r < rows; r++) {
       String rowPtr = ptr + "/" + r;
-      long[] s = r == 0 ? inner : nestedShape(instances.get(r), rowPtr, spec);
-      if (!java.util.Arrays.equals(s, inner)) {
-        throw new InvalidInputException(rowPtr, "an instance of shape " + java.util.Arrays.toString(inner)
-            + ", as instance 0 (input '" + spec.name() + "' " + spec.shape() + ": all instances of a request share"
-            + " its inner dimensions)", "shape " + java.util.Arrays.toString(s));
+      if (r > 0) {
+        sameShape(instances.get(r), rowPtr, spec, inner);
       }
-      try {
-        fillArray(b, instances.get(r), rowPtr, (int) (r * rowSize), (int) ((r + 1) * rowSize));
-      } catch (InvalidInputException e) { // a value of the wrong type, deep in an instance: name the input
-        throw new InvalidInputException(e.pointer(), e.expected() + " (input '" + spec.name() + "' " + spec.type()
-            + " " + spec.shape() + ")", e.received());
-      }
+      fillNested(b, instances.get(r), rowPtr, spec, r * rowSize, rowSize);
     }
     return b.build();
+  }
+
+  /**
+   * The inner shape of instance 0 of an input (the whole instance, or its value in an object keyed
+   * by input name), checked against the dimensions the model fixes.
+   */
+  private static long[] innerShape(JsonNode inst, String ptr, TensorSpec spec) {
+    long[] inner = nestedShape(inst, ptr, spec);
+    for (int d = 0; d < inner.length; d++) {
+      long declared = spec.shape().get(d + 1);
+      if (declared >= 0 && declared != inner[d]) {
+        throw new InvalidInputException(ptr, "an instance of shape " + instanceShape(spec)
+            + " (input '" + spec.name() + "' " + spec.shape() + ")", "shape " + java.util.Arrays.toString(inner));
+      }
+    }
+    return inner;
+  }
+
+  /** An instance after the first has instance 0's inner shape: one tensor has one shape. */
+  private static void sameShape(JsonNode inst, String ptr, TensorSpec spec, long[] inner) {
+    long[] s = nestedShape(inst, ptr, spec);
+    if (!java.util.Arrays.equals(s, inner)) {
+      throw new InvalidInputException(ptr, "an instance of shape " + java.util.Arrays.toString(inner)
+          + ", as instance 0 (input '" + spec.name() + "' " + spec.shape() + ": all instances of a request share"
+          + " its inner dimensions)", "shape " + java.util.Arrays.toString(s));
+    }
+  }
+
+  private static void fillNested(TensorBuilder b, JsonNode inst, String ptr, TensorSpec spec, long at, long rowSize) {
+    try {
+      fillArray(b, inst, ptr, (int) at, (int) (at + rowSize));
+    } catch (InvalidInputException e) { // a value of the wrong type, deep in an instance: name the input
+      throw new InvalidInputException(e.pointer(), e.expected() + " (input '" + spec.name() + "' " + spec.type()
+          + " " + spec.shape() + ")", e.received());
+    }
+  }
+
+  private static long elements(long[] inner) {
+    long n = 1;
+    for (long d : inner) {
+      n *= d;
+    }
+    return n;
+  }
+
+  private static long[] batchShape(int rows, long[] inner) {
+    long[] shape = new long[inner.length + 1];
+    shape[0] = rows;
+    System.arraycopy(inner, 0, shape, 1, inner.length);
+    return shape;
   }
 
   /** The shape of one instance of a rank-{@code n} input: {@code n - 1} levels of equal-length arrays. */
@@ -180,17 +210,27 @@ public final class InstancesCodec {
     return dims.toString();
   }
 
+  /**
+   * Instances as objects keyed by input name. An input whose inner dimensions are dynamic ({@code
+   * [batch, seq, 8]}) takes them from its value in instance 0, nested as they are ({@code [[8
+   * values], [8 values]]} is {@code [N, 2, 8]}), as a single such input does; every other instance
+   * must give it the same shape.
+   */
   private static InferenceRequest decodeMultiInput(JsonNode instances, String ptr, ModelSignature sig, int rows) {
-    List<TensorBuilder> builders = new ArrayList<>();
-    List<Long> rowSizes = new ArrayList<>();
-    for (TensorSpec spec : sig.inputs()) {
-      long rowSize = spec.rowSize();
-      if (rowSize < 0 || !spec.batched()) {
+    int n = sig.inputs().size();
+    TensorBuilder[] builders = new TensorBuilder[n]; // of a dynamic input: made when instance 0 fixes its shape
+    long[] rowSizes = new long[n];
+    long[][] inner = new long[n][]; // the inner shape instance 0 fixed, for dynamic inputs
+    for (int k = 0; k < n; k++) {
+      TensorSpec spec = sig.inputs().get(k);
+      if (!spec.batched()) {
         throw new InvalidInputException(ptr, "OIP v2 tensors: input '" + spec.name() + "' has shape " + spec.shape()
             + ", which instances cannot express", "instances");
       }
-      builders.add(new TensorBuilder(spec.name(), spec.type(), rowShape(spec, rows, rowSize)));
-      rowSizes.add(rowSize);
+      rowSizes[k] = spec.rowSize();
+      if (rowSizes[k] >= 0) {
+        builders[k] = new TensorBuilder(spec.name(), spec.type(), rowShape(spec, rows, rowSizes[k]));
+      }
     }
     for (int r = 0; r < rows; r++) {
       JsonNode inst = instances.get(r);
@@ -206,28 +246,39 @@ public final class InstancesCodec {
               "one of the model's inputs " + OipV2Codec.names(sig.inputs()), "'" + key + "'");
         }
       }
-      for (int k = 0; k < builders.size(); k++) {
+      for (int k = 0; k < n; k++) {
         TensorSpec spec = sig.inputs().get(k);
         String p = rowPtr + "/" + Json.pointerSegment(spec.name());
         JsonNode v = inst.get(spec.name());
-        long rowSize = rowSizes.get(k);
-        int base = (int) (r * rowSize);
         if (v == null) {
           throw new InvalidInputException(p, "a value for input '" + spec.name() + "'", "nothing");
         }
+        if (rowSizes[k] < 0 || inner[k] != null) { // dynamic inner dimensions: instance 0's nesting fixes them
+          if (r == 0) {
+            inner[k] = innerShape(v, p, spec);
+            rowSizes[k] = elements(inner[k]);
+            builders[k] = new TensorBuilder(spec.name(), spec.type(), batchShape(rows, inner[k]));
+          } else {
+            sameShape(v, p, spec, inner[k]);
+          }
+          fillNested(builders[k], v, p, spec, r * rowSizes[k], rowSizes[k]);
+          continue;
+        }
+        long rowSize = rowSizes[k];
+        int base = (int) (r * rowSize);
         if (v.isArray()) {
-          int filled = fillArray(builders.get(k), v, p, base, base + (int) rowSize);
+          int filled = fillArray(builders[k], v, p, base, base + (int) rowSize);
           if (filled - base != rowSize) {
             throw new InvalidInputException(p, rowSize + " values", (filled - base) + " values");
           }
         } else if (rowSize == 1) {
-          builders.get(k).put(base, v, rowPtr, 0, Json.pointerSegment(spec.name()));
+          builders[k].put(base, v, rowPtr, 0, Json.pointerSegment(spec.name()));
         } else {
           throw new InvalidInputException(p, "an array of " + rowSize + " values", Json.describe(v));
         }
       }
     }
-    return new InferenceRequest(builders.stream().map(TensorBuilder::build).toList(), List.of());
+    return new InferenceRequest(java.util.Arrays.stream(builders).map(TensorBuilder::build).toList(), List.of());
   }
 
   private static long[] rowShape(TensorSpec spec, int rows, long rowSize) {

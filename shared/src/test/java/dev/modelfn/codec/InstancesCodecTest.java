@@ -60,6 +60,44 @@ class InstancesCodecTest {
     assertThat(reject("{\"a\":1}").expected()).isEqualTo("an array of instances");
   }
 
+  /** {@code seq} FP32 {@code [batch, -1, 2]} beside {@code ctx} FP32 {@code [batch, 3]}. */
+  private static ModelSignature sequenceAndContext() {
+    return new ModelSignature(
+        List.of(new dev.modelfn.model.TensorSpec("seq", ElementType.FP32, List.of(-1L, -1L, 2L)),
+            new dev.modelfn.model.TensorSpec("ctx", ElementType.FP32, List.of(-1L, 3L))),
+        List.of(new dev.modelfn.model.TensorSpec("p", ElementType.FP32, List.of(-1L, 3L))), List.of(), List.of());
+  }
+
+  @Test
+  void aDynamicInputOfMultiInputInstancesTakesItsShapeFromInstanceZero() {
+    InferenceRequest r = decode("[{\"seq\":[[1,2],[3,4],[5,6]],\"ctx\":[7,8,9]},"
+        + "{\"ctx\":[16,17,18],\"seq\":[[10,11],[12,13],[14,15]]}]", sequenceAndContext());
+    assertThat(r.inputs().get(0).shape()).containsExactly(2, 3, 2);
+    assertThat((float[]) r.inputs().get(0).data()).containsExactly(1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15);
+    assertThat(r.inputs().get(1).shape()).containsExactly(2, 3);
+    assertThat((float[]) r.inputs().get(1).data()).containsExactly(7, 8, 9, 16, 17, 18);
+  }
+
+  @Test
+  void namesTheInputOfAnInstanceWhoseDynamicShapeDisagrees() {
+    for (String[] c : new String[][] {
+        {"[{\"seq\":[[1,2],[3,4]],\"ctx\":[1,2,3]},{\"seq\":[[1,2]],\"ctx\":[1,2,3]}]", "/instances/1/seq",
+            "shape [2, 2], as instance 0", "shape [1, 2]"},
+        {"[{\"seq\":[[1,2,3]],\"ctx\":[1,2,3]}]", "/instances/0/seq", "shape [any, 2]", "shape [1, 3]"},
+        {"[{\"seq\":[[1,2],[3]],\"ctx\":[1,2,3]}]", "/instances/0/seq/1", "2 values", "1 values"},
+        {"[{\"seq\":[1,2],\"ctx\":[1,2,3]}]", "/instances/0/seq", "arrays nested 2 deep", "arrays nested 1 deep"},
+        {"[{\"seq\":[[1,2]],\"ctx\":[1,2,3]},{\"seq\":[[1,true]],\"ctx\":[1,2,3]}]", "/instances/1/seq/0/1",
+            "a number", "true"},
+        {"[{\"ctx\":[1,2,3]}]", "/instances/0/seq", "a value for input 'seq'", "nothing"}}) {
+      InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+          () -> decode(c[0], sequenceAndContext()));
+      assertThat(e).as(c[0]).isNotNull();
+      assertThat(e.pointer()).as(c[0]).isEqualTo(c[1]);
+      assertThat(e.expected()).as(c[0]).contains(c[2]);
+      assertThat(e.received()).as(c[0]).contains(c[3]);
+    }
+  }
+
   @Test
   void decodesMultiInputInstancesByInputName() {
     InferenceRequest r = decode("[{\"ids\":[1,2],\"mask\":[true,false]},{\"ids\":[3,4],\"mask\":[false,true]}]",

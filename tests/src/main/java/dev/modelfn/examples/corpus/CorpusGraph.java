@@ -21,6 +21,7 @@ public record CorpusGraph(String name, String exporter, Supplier<OnnxMl.ModelPro
     return List.of(
         new CorpusGraph(SklearnColumnTransformer.NAME, "skl2onnx", SklearnColumnTransformer::pipeline),
         new CorpusGraph(PyTorchSequenceClassifier.NAME, "pytorch", PyTorchSequenceClassifier::model),
+        new CorpusGraph(PyTorchSequenceWithContext.NAME, "pytorch", PyTorchSequenceWithContext::model),
         new CorpusGraph(SqueezeNetLike.NAME, "pytorch", SqueezeNetLike::model));
   }
 
