@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * and triggered: the Lambda package's handlers and the Spring Lambda package under Spring Cloud
  * Function's {@code FunctionInvoker}, both on the local cloud's Lambda (S3, SQS), sent the events
  * AWS sends; and the Cloud Functions jar under the Functions Framework's invoker, sent the
- * CloudEvents Eventarc sends, on loopback Cloud Storage and Pub/Sub servers.
+ * CloudEvents Eventarc sends, on loopback Cloud Storage and Pub/Sub servers ({@link GcpSide}).
  * The outputs must agree: the predictions and rejects files byte for byte, the manifests but for
  * their clocks, claims and locations; each stream record's prediction and each poison record's
  * dead letter (reason and payload), and the records handed back for a retry.
@@ -53,6 +53,7 @@ class BatchStreamParityIT {
   private static S3Client s3;
   private static SqsClient sqs;
   private static LambdaClient lambda;
+  private static GcpSide gcp;
 
   static CloudConfig config() {
     String json = """
@@ -85,16 +86,21 @@ class BatchStreamParityIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Files.isRegularFile(HOME.resolve(SPRING_ZIP)) && Files.isRegularFile(HOME.resolve(AWS_ZIP)),
-        "the Lambda and Spring Lambda packages are built by `./mvnw package` (functions/spring, local-dev) before"
-            + " this module's integration tests");
+    Assumptions.assumeTrue(Files.isRegularFile(HOME.resolve(SPRING_ZIP)) && Files.isRegularFile(HOME.resolve(AWS_ZIP))
+        && Files.isRegularFile(HOME.resolve("functions/gcp/target/deploy/modelfn-gcp.jar")),
+        "the Lambda package, the Spring Lambda package and the Cloud Functions jar are built by `./mvnw package`"
+            + " (local-dev, functions/spring, functions/gcp) before this module's integration tests");
     s3 = CLOUD.cloud().s3();
     sqs = CLOUD.cloud().sqs();
     lambda = CLOUD.cloud().lambda();
+    gcp = GcpSide.start(HOME);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (gcp != null) {
+      gcp.close();
+    }
     if (s3 != null) {
       s3.close();
       sqs.close();
@@ -125,6 +131,7 @@ class BatchStreamParityIT {
     Map<String, BatchOutput> outputs = new LinkedHashMap<>();
     outputs.put("Lambda handler", lambdaBatch("lambda-batch", "parity-lambda", csv));
     outputs.put("Spring FunctionInvoker", lambdaBatch("spring-batch", "parity-spring", csv));
+    outputs.put("Cloud Functions", gcp.scoreObject(KEY, csv));
     BatchOutput reference = outputs.get("Lambda handler");
     assertThat(reference.manifest().path("status").asText()).as(reference.manifest().toString()).isEqualTo("completed");
     assertThat(reference.manifest().path("rows").path("rejected").asInt()).isEqualTo(2);
@@ -142,6 +149,7 @@ class BatchStreamParityIT {
     Map<String, StreamOutput> outputs = new LinkedHashMap<>();
     outputs.put("Lambda handler", lambdaStream("lambda-stream", "lambda-predictions", "lambda-poison", records));
     outputs.put("Spring FunctionInvoker", lambdaStream("spring-stream", "spring-predictions", "spring-poison", records));
+    outputs.put("Cloud Functions", gcp.scoreRecords(records));
     StreamOutput reference = outputs.get("Lambda handler");
     assertThat(reference.retried()).isEmpty();
     assertThat(reference.deadLetters()).hasSize(2);

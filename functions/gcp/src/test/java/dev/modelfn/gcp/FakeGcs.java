@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  * emulator. {@code LocalStorageHelper} (google-cloud-nio) has neither generations on writes nor
  * preconditions nor compose, which the batch claim and the composed outputs need.
  */
-final class FakeGcs implements AutoCloseable {
-  record StoredObject(String bucket, String name, long generation, String contentType, byte[] bytes) {}
+public final class FakeGcs implements AutoCloseable {
+  public record StoredObject(String bucket, String name, long generation, String contentType, byte[] bytes) {}
 
   private static final Pattern OBJECT = Pattern.compile("^/storage/v1/b/([^/]+)/o/([^/]+)$");
   private static final Pattern COMPOSE = Pattern.compile("^/storage/v1/b/([^/]+)/o/([^/]+)/compose$");
@@ -70,7 +70,7 @@ final class FakeGcs implements AutoCloseable {
     }
   }
 
-  FakeGcs() throws IOException {
+  public FakeGcs() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "fake-gcs");
@@ -81,7 +81,7 @@ final class FakeGcs implements AutoCloseable {
     server.start();
   }
 
-  String host() {
+  public String host() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -92,16 +92,16 @@ final class FakeGcs implements AutoCloseable {
         .setRetrySettings(com.google.cloud.ServiceOptions.getNoRetrySettings()).build().getService();
   }
 
-  StoredObject object(String bucket, String name) {
+  public StoredObject object(String bucket, String name) {
     return objects.get(bucket + "/" + name);
   }
 
-  List<String> names(String bucket, String prefix) {
+  public List<String> names(String bucket, String prefix) {
     return objects.values().stream().filter(o -> o.bucket().equals(bucket) && o.name().startsWith(prefix))
         .map(StoredObject::name).sorted().toList();
   }
 
-  void put(String bucket, String name, byte[] bytes, String contentType) {
+  public void put(String bucket, String name, byte[] bytes, String contentType) {
     synchronized (this) {
       objects.put(bucket + "/" + name, new StoredObject(bucket, name, generations.incrementAndGet(), contentType,
           bytes));

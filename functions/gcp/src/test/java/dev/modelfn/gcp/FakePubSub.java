@@ -28,13 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * status the client does not retry. (The Pub/Sub emulator needs gcloud or Docker, neither of which
  * this machine has.)
  */
-final class FakePubSub implements AutoCloseable {
+public final class FakePubSub implements AutoCloseable {
   private final Server server;
   private final Map<String, List<PubsubMessage>> topics = new ConcurrentHashMap<>();
   private final Set<String> refusing = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong(1000);
 
-  FakePubSub() throws IOException {
+  public FakePubSub() throws IOException {
     MethodDescriptor<PublishRequest, PublishResponse> publish = MethodDescriptor.<PublishRequest, PublishResponse>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(MethodDescriptor.generateFullMethodName("google.pubsub.v1.Publisher", "Publish"))
@@ -62,11 +62,11 @@ final class FakePubSub implements AutoCloseable {
   }
 
   /** {@code host:port}, as {@code PUBSUB_EMULATOR_HOST}. */
-  String host() {
+  public String host() {
     return "127.0.0.1:" + server.getPort();
   }
 
-  List<PubsubMessage> messages(String topic) {
+  public List<PubsubMessage> messages(String topic) {
     return topics.getOrDefault(topic, List.of());
   }
 
