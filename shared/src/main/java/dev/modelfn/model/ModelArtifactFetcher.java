@@ -16,7 +16,9 @@ public interface ModelArtifactFetcher {
   String scheme();
 
   /**
-   * Makes the object at {@code uri} available as a local file.
+   * Makes the object at {@code uri} available as a local file, with the external-data files the
+   * model names ({@link ExternalData#locations}) beside it at the same relative paths, where ONNX
+   * Runtime looks for them.
    *
    * @return the local file, or empty when no object exists at {@code uri}
    * @throws dev.modelfn.errors.ModelfnException when the store cannot be read
