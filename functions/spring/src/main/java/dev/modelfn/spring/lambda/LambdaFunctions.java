@@ -89,11 +89,16 @@ public class LambdaFunctions implements ApplicationContextInitializer<GenericApp
    */
   static void startEarly(String definition, Map<String, String> env) {
     if (definition != null && FUNCTIONS.containsKey(definition.trim())) {
-      EARLY.set(build(definition.trim(), Map.copyOf(env)));
+      EARLY.set(build(definition.trim(), Map.copyOf(env), true));
     }
   }
 
   private static Build build(String name, Map<String, String> env) {
+    return build(name, env, false);
+  }
+
+  /** @param preload then, on the same thread, {@link #preloadInvokerJson()} */
+  private static Build build(String name, Map<String, String> env, boolean preload) {
     CompletableFuture<Function<Message<InputStream>, byte[]>> future = new CompletableFuture<>();
     Thread builder = new Thread(() -> {
       try {
@@ -101,10 +106,33 @@ public class LambdaFunctions implements ApplicationContextInitializer<GenericApp
       } catch (Throwable e) {
         future.completeExceptionally(e);
       }
+      if (preload) {
+        preloadInvokerJson();
+      }
     }, "modelfn-" + name + "-init");
     builder.setDaemon(true);
     builder.start();
     return new Build(name, env, future);
+  }
+
+  /**
+   * Loads and initialises the JSON classes that {@code FunctionInvoker} reaches last in its start,
+   * once the function is built and while Spring's start still holds the main thread: Jackson 3
+   * with the Joda module, as Spring Cloud Function's {@code JsonMapper} is built, and the AWS
+   * adapter's {@code AWSLambdaUtils} (its {@code JsonMasker} makes a mapper of its own). About a
+   * thousand classes that the main thread then finds loaded; nothing here is kept. A warm-up only:
+   * any failure is ignored, the start then loads them itself.
+   */
+  static void preloadInvokerJson() {
+    try {
+      Class.forName("org.springframework.cloud.function.adapter.aws.AWSLambdaUtils", true,
+          LambdaFunctions.class.getClassLoader());
+      tools.jackson.databind.json.JsonMapper mapper = tools.jackson.databind.json.JsonMapper.builder()
+          .addModule(new tools.jackson.datatype.joda.JodaModule()).build();
+      mapper.readTree(mapper.writeValueAsBytes(Map.of("warm", java.util.List.of(1, "up"))));
+    } catch (Throwable e) {
+      // the start loads them itself
+    }
   }
 
   private static Function<Message<InputStream>, byte[]> built(
