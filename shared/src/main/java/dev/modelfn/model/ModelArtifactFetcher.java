@@ -24,4 +24,13 @@ public interface ModelArtifactFetcher {
    * @throws dev.modelfn.errors.ModelfnException when the store cannot be read
    */
   Optional<Path> fetch(URI uri, Path cacheDir);
+
+  /**
+   * Makes the one object at {@code uri} available as a local file, read as it is: a file beside
+   * the model (its {@code .features.json} sidecar), not a model.
+   *
+   * @return the local file, or empty when no object exists at {@code uri}
+   * @throws dev.modelfn.errors.ModelfnException when the store cannot be read
+   */
+  Optional<Path> fetchFile(URI uri, Path cacheDir);
 }

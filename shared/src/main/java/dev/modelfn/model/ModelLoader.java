@@ -76,7 +76,8 @@ public final class ModelLoader {
     Path local = fetcher.fetch(parsed, cacheDir)
         .orElseThrow(() -> new ModelfnException(Problem.MODEL_LOAD_FAILED, "model not found: " + uri, null));
     String path = parsed.getPath();
-    Optional<byte[]> sidecar = fetcher.fetch(parse(uri.substring(0, uri.length() - path.length()) + sidecarName(path)), cacheDir)
+    Optional<byte[]> sidecar = fetcher.fetchFile(parse(uri.substring(0, uri.length() - path.length()) + sidecarName(path)),
+        cacheDir)
         .flatMap(ModelLoader::readFile);
     return new ModelArtifact(uri, baseName(path), Optional.of(local), Optional.empty(), sidecar);
   }

@@ -149,6 +149,27 @@ class CorpusExternalDataS3IT {
     }
   }
 
+  /** A model with its {@code .features.json} sidecar beside it: the sidecar is fetched as a file, not read as a model. */
+  @Test
+  void aModelWithItsFeaturesSidecarLoadsFromS3WithTheSidecarsNames(@TempDir Path cache) throws Exception {
+    String uri = upload("fraud/", Map.of("fraud.onnx", Fixtures.bytes("models/fraud/fraud.onnx"),
+        "fraud.features.json", Fixtures.bytes("models/fraud/fraud.features.json")), "fraud.onnx");
+    Map<String, String> env = new HashMap<>(cloud.clientEnvironment());
+    env.put("MODELFN_MODEL_URI", uri);
+    env.put("MODELFN_MODEL_CACHE_DIR", cache.toString());
+    env.put("MODELFN_METRICS_ENABLED", "false");
+    env.put("MODELFN_LOG_LEVEL", "ERROR");
+    PredictHttpHandler handler = new PredictHttpHandler(env);
+    JsonNode response = Json.mapper().readTree(handler.handle(Fixtures.bytes("http/api-v2/model-metadata.json"),
+        "sidecar"));
+    assertThat(response.get("statusCode").asInt()).as("%s", response).isEqualTo(200);
+    assertThat(response.get("body").asText()).contains("\"feature_names\"");
+    try (var dirs = Files.list(cache)) {
+      assertThat(dirs.toList()).anyMatch(d -> Files.isRegularFile(d.resolve("fraud.features.json")))
+          .anyMatch(d -> Files.isRegularFile(d.resolve("fraud.onnx")));
+    }
+  }
+
   /** The local cloud's S3 client, counting its GetObject calls. */
   private static S3Client counting(AtomicInteger gets) {
     return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -48,6 +49,16 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
 
   @Override
   public Optional<Path> fetch(URI uri, Path cacheDir) {
+    return fetch(uri, cacheDir, true);
+  }
+
+  @Override
+  public Optional<Path> fetchFile(URI uri, Path cacheDir) {
+    return fetch(uri, cacheDir, false);
+  }
+
+  /** @param model whether the object is an ONNX model, whose external-data files come with it */
+  private Optional<Path> fetch(URI uri, Path cacheDir, boolean model) {
     String bucket = uri.getHost();
     String rawPath = uri.getRawPath();
     if (bucket == null || rawPath == null || rawPath.length() < 2 || rawPath.endsWith("/")) {
@@ -65,11 +76,11 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
       HeadObjectResponse head = found.get();
       String etag = head.eTag() == null ? "none" : head.eTag().replace("\"", "");
       Path dir = cacheDir.resolve(sha256(bucket + "/" + key).substring(0, 16) + "-" + etag);
-      Path model = dir.resolve(key.substring(key.lastIndexOf('/') + 1));
-      if (!Files.isRegularFile(model) || Files.size(model) != head.contentLength()) {
-        download(client, bucket, key, head.eTag(), dir, model);
+      Path file = dir.resolve(key.substring(key.lastIndexOf('/') + 1));
+      if (!Files.isRegularFile(file) || Files.size(file) != head.contentLength()) {
+        download(client, bucket, key, head.eTag(), dir, file);
       }
-      for (String location : ExternalData.locations(model, uri.toString())) {
+      for (String location : model ? ExternalData.locations(file, uri.toString()) : List.<String>of()) {
         Path local = dir.resolve(location);
         if (Files.isRegularFile(local)) {
           continue; // moved into place whole, from the model version this folder is keyed by
@@ -85,7 +96,7 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
         }
         download(client, bucket, dataKey, data.get().eTag(), dir, local);
       }
-      return Optional.of(model);
+      return Optional.of(file);
     } catch (SdkException e) {
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + reading + " from S3: " + e.getMessage(), e);
     } catch (IOException e) {

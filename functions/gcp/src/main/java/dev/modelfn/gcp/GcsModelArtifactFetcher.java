@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -45,6 +46,16 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
 
   @Override
   public Optional<Path> fetch(URI uri, Path cacheDir) {
+    return fetch(uri, cacheDir, true);
+  }
+
+  @Override
+  public Optional<Path> fetchFile(URI uri, Path cacheDir) {
+    return fetch(uri, cacheDir, false);
+  }
+
+  /** @param model whether the object is an ONNX model, whose external-data files come with it */
+  private Optional<Path> fetch(URI uri, Path cacheDir, boolean model) {
     String bucket = uri.getHost();
     String path = uri.getPath(); // decoded as a URI path: '+' stays '+'
     if (bucket == null || path == null || path.length() < 2 || path.endsWith("/")) {
@@ -60,11 +71,11 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
         return Optional.empty();
       }
       Path dir = cacheDir.resolve(sha256(bucket + "/" + name).substring(0, 16) + "-" + blob.getGeneration());
-      Path model = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
-      if (!Files.isRegularFile(model) || Files.size(model) != blob.getSize()) {
-        download(blob, dir, model); // the generation the metadata came from
+      Path file = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
+      if (!Files.isRegularFile(file) || Files.size(file) != blob.getSize()) {
+        download(blob, dir, file); // the generation the metadata came from
       }
-      for (String location : ExternalData.locations(model, uri.toString())) {
+      for (String location : model ? ExternalData.locations(file, uri.toString()) : List.<String>of()) {
         Path local = dir.resolve(location);
         if (Files.isRegularFile(local)) {
           continue; // moved into place whole, for the model generation this folder is keyed by
@@ -79,7 +90,7 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
         }
         download(data, dir, local);
       }
-      return Optional.of(model);
+      return Optional.of(file);
     } catch (StorageException e) {
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read " + reading + " from Cloud Storage: "
           + e.getMessage(), e);

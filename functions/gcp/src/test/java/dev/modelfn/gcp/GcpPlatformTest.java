@@ -34,7 +34,12 @@ class GcpPlatformTest {
       assertThat(p.metadata().name()).isEqualTo("fraud");
       assertThat(p.metadata().signature().featureNames()).hasSize(16);
       long generation = gcs.object("models", "fraud/fraud.onnx").generation();
-      assertThat(cache.toFile().list()).anyMatch(f -> f.contains("-" + generation + "-fraud.onnx"));
+      // one folder per model object and generation, the model under its own name, the sidecar in a folder of its own
+      assertThat(cache.toFile().list()).anyMatch(f -> f.endsWith("-" + generation)
+          && cache.resolve(f).resolve("fraud.onnx").toFile().isFile());
+      long sidecarGeneration = gcs.object("models", "fraud/fraud.features.json").generation();
+      assertThat(cache.toFile().list()).anyMatch(f -> f.endsWith("-" + sidecarGeneration)
+          && cache.resolve(f).resolve("fraud.features.json").toFile().isFile());
     }
   }
 
