@@ -32,6 +32,11 @@ public final class S3BlobStore implements BlobStore {
   }
 
   @Override
+  public String uri(String bucket, String key) {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  @Override
   public Optional<Info> head(String bucket, String key) {
     return unlessMissing(() -> s3.headObject(r -> r.bucket(bucket).key(key)))
         .map(h -> new Info(h.contentLength(), h.eTag()));

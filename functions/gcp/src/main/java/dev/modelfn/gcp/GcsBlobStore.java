@@ -59,6 +59,11 @@ public final class GcsBlobStore implements BlobStore {
   }
 
   @Override
+  public String uri(String bucket, String key) {
+    return "gs://" + bucket + "/" + key;
+  }
+
+  @Override
   public Optional<Info> head(String bucket, String key) {
     com.google.cloud.storage.Blob b = storage.get(BlobId.of(bucket, key));
     return b == null ? Optional.empty() : Optional.of(new Info(b.getSize(), Long.toString(generationOf(b))));

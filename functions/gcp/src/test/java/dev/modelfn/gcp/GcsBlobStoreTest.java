@@ -45,6 +45,12 @@ class GcsBlobStoreTest {
   }
 
   @Test
+  void namesObjectsAsGsUris() {
+    // what batch messages and an async job's result_location say on Google Cloud
+    assertThat(store.uri(BUCKET, "jobs/j-1/result.json")).isEqualTo("gs://" + BUCKET + "/jobs/j-1/result.json");
+  }
+
+  @Test
   void headGivesSizeAndGenerationAndNothingForAMissingObject() {
     store.put(BUCKET, "head/a.csv", utf8("a,b\n1,2\n"), "text/csv");
     BlobStore.Info info = store.head(BUCKET, "head/a.csv").orElseThrow();

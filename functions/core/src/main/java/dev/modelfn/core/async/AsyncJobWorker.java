@@ -337,7 +337,7 @@ public final class AsyncJobWorker {
       if (result.isPresent() && result.get().length <= settings.inlineResultBytes()) {
         b.set("result", Json.parse(result.get()));
       } else {
-        b.put("result_location", "s3://" + store.bucket() + "/" + store.resultKey(job.id()));
+        b.put("result_location", store.resultLocation(job.id()));
       }
     }
     job.error().ifPresent(e -> b.set("error", e));

@@ -95,7 +95,7 @@ public final class JobStore {
         sleep(20L << i);
       }
     }
-    throw new IllegalStateException("s3://" + bucket + "/" + key + " is not valid JSON", last);
+    throw new IllegalStateException(blobs.uri(bucket, key) + " is not valid JSON", last);
   }
 
   /**
@@ -128,12 +128,17 @@ public final class JobStore {
 
   byte[] input(String id) {
     return blobs.get(bucket, inputKey(id)).map(BlobStore.Blob::bytes).orElseThrow(() -> new IllegalStateException(
-        "the input of job " + id + " is missing at s3://" + bucket + "/" + inputKey(id)));
+        "the input of job " + id + " is missing at " + blobs.uri(bucket, inputKey(id))));
   }
 
-  /** {@code s3://bucket/key} of the job's stored input. */
+  /** The job's stored input as the store names it ({@code s3://bucket/key}: a remote endpoint reads it there). */
   String inputLocation(String id) {
-    return "s3://" + bucket + "/" + inputKey(id);
+    return blobs.uri(bucket, inputKey(id));
+  }
+
+  /** The job's result as the store names it. */
+  String resultLocation(String id) {
+    return blobs.uri(bucket, resultKey(id));
   }
 
   /** The object at an {@code s3://bucket/key} location, if it exists. */

@@ -73,7 +73,7 @@ final class PartWriter {
   private void cut() {
     if (parts.size() + (inFlight != null ? 1 : 0) + 1 >= MAX_PARTS) {
       // the last part must stay for finish(): what is left after this one would have no part
-      throw new IllegalStateException("s3://" + bucket + "/" + key + " needs more than " + MAX_PARTS + " parts of "
+      throw new IllegalStateException(store.uri(bucket, key) + " needs more than " + MAX_PARTS + " parts of "
           + partBytes / (1024 * 1024) + " MiB (S3's limit for one upload); set " + dev.modelfn.config.EnvVars.BATCH_PART_MIB + " higher");
     }
     awaitInFlight(); // the spare is free again

@@ -150,7 +150,7 @@ public final class ScoreObjectFunction {
     if (!req.key().startsWith(settings.inputPrefix())) {
       log.warn("object refused: outside the input prefix (recursion guard)", "bucket", req.bucket(), "key", req.key(),
           "input_prefix", settings.inputPrefix());
-      return new Result(Outcome.REFUSED, "s3://" + req.bucket() + "/" + req.key() + " is outside the input prefix "
+      return new Result(Outcome.REFUSED, store.uri(req.bucket(), req.key()) + " is outside the input prefix "
           + settings.inputPrefix(), 0, 0, 0);
     }
     String rel = req.key().substring(settings.inputPrefix().length());
@@ -158,7 +158,7 @@ public final class ScoreObjectFunction {
     Optional<BlobStore.Info> info = store.head(req.bucket(), req.key());
     if (info.isEmpty()) {
       log.warn("object to score is gone", "bucket", req.bucket(), "key", req.key());
-      return new Result(Outcome.STALE, "s3://" + req.bucket() + "/" + req.key() + " no longer exists", 0, 0, 0);
+      return new Result(Outcome.STALE, store.uri(req.bucket(), req.key()) + " no longer exists", 0, 0, 0);
     }
     ModelMetadata md = predictor.metadata();
     Claim claim = claim(req, manifestKey, info.get(), md, remainingMillis);
@@ -272,7 +272,7 @@ public final class ScoreObjectFunction {
     AtomicBoolean stop = new AtomicBoolean();
     List<String> header = resumed ? progress.header() : null;
     boolean headerRead = resumed && progress.headerRead();
-    BatchReader reader = new BatchReader(() -> open(req, etag, from.offset()), "s3://" + req.bucket() + "/" + req.key(),
+    BatchReader reader = new BatchReader(() -> open(req, etag, from.offset()), store.uri(req.bucket(), req.key()),
         inFormat, predictor.metadata().signature(), from, header, headerRead, width, settings.batchRows(), queue, stop);
     IO.execute(reader);
 
@@ -404,8 +404,8 @@ public final class ScoreObjectFunction {
 
   private PartWriter.State resumedState(Request req, Manifest.WriterState w) {
     byte[] tail = store.get(req.bucket(), w.tailKey()).map(BlobStore.Blob::bytes)
-        .orElseThrow(() -> new IllegalStateException("the continuation's saved output s3://" + req.bucket() + "/"
-            + w.tailKey() + " is missing"));
+        .orElseThrow(() -> new IllegalStateException("the continuation's saved output "
+            + store.uri(req.bucket(), w.tailKey()) + " is missing"));
     return new PartWriter.State(w.uploadId(), w.parts(), tail);
   }
 

@@ -296,7 +296,8 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private JobRoutes requireJobs() {
     if (jobs == null) {
       throw new ModelfnException(Problem.ASYNC_NOT_CONFIGURED, "asynchronous inference is not configured on this function: set "
-          + EnvVars.DATA_BUCKET + " and " + EnvVars.JOBS_QUEUE_URL, null);
+          + EnvVars.DATA_BUCKET + " and the job queue (" + EnvVars.JOBS_QUEUE_URL + "; on Google Cloud Functions"
+          + " MODELFN_GCP_JOBS_TOPIC, docs/gcp.md)", null);
     }
     return jobs;
   }

@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
-/** Object storage as batch scoring needs it (S3 in the AWS adapter). */
+/** Object storage as batch scoring needs it (S3 in the AWS adapter, Cloud Storage in Google's). */
 public interface BlobStore {
   /** Size and entity tag of an object. */
   record Info(long size, String etag) {}
@@ -14,6 +14,9 @@ public interface BlobStore {
 
   /** A part of a multipart upload. */
   record Part(int number, String etag) {}
+
+  /** How users name an object of this store in messages and documents: {@code s3://bucket/key}, {@code gs://bucket/key}. */
+  String uri(String bucket, String key);
 
   Optional<Info> head(String bucket, String key);
 

@@ -51,6 +51,11 @@ public final class InMemoryBlobStore implements BlobStore {
   }
 
   @Override
+  public String uri(String bucket, String key) {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  @Override
   public Optional<Info> head(String bucket, String key) {
     byte[] b = objects.get(k(bucket, key));
     return b == null ? Optional.empty() : Optional.of(new Info(b.length, etag(b)));
