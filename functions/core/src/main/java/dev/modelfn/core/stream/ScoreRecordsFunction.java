@@ -180,7 +180,6 @@ public final class ScoreRecordsFunction {
     int[] ends = new int[valid.size()];
     Instant lastArrival = null;
     SerializedString lastArrivalText = null;
-    ArrivalTimes arrivals = new ArrivalTimes();
     try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
       for (int i = 0; i < valid.size(); i++) {
         SourceRecord r = valid.get(i);
@@ -196,7 +195,7 @@ public final class ScoreRecordsFunction {
         if (r.arrived().isPresent()) {
           if (!r.arrived().get().equals(lastArrival)) { // records of a batch often share their arrival time
             lastArrival = r.arrived().get();
-            lastArrivalText = new SerializedString(arrivals.text(lastArrival));
+            lastArrivalText = new SerializedString(lastArrival.toString());
           }
           g.writeFieldName(SOURCE_TIMESTAMP);
           g.writeString(lastArrivalText);
@@ -218,35 +217,6 @@ public final class ScoreRecordsFunction {
       start = ends[i];
     }
     return items;
-  }
-
-  /**
-   * {@link Instant#toString()} of arrival times, which Kinesis and SQS give in whole milliseconds:
-   * the JDK formats each second once, and the milliseconds are appended to it, as ISO-8601's
-   * instant format writes them ({@code .SSS}, none when zero). A batch's records arrive within a
-   * few seconds but rarely in the same millisecond, and the JDK's formatter took a tenth of the
-   * stream function's time for them. Other fractions go to the JDK whole.
-   */
-  static final class ArrivalTimes {
-    private long second = Long.MIN_VALUE;
-    private String prefix;
-
-    String text(Instant t) {
-      int nanos = t.getNano();
-      if (nanos % 1_000_000 != 0) {
-        return t.toString();
-      }
-      if (t.getEpochSecond() != second) {
-        String whole = Instant.ofEpochSecond(t.getEpochSecond()).toString(); // ends in 'Z'
-        second = t.getEpochSecond();
-        prefix = whole.substring(0, whole.length() - 1);
-      }
-      int ms = nanos / 1_000_000;
-      if (ms == 0) {
-        return prefix + 'Z';
-      }
-      return prefix + '.' + (char) ('0' + ms / 100) + (char) ('0' + ms / 10 % 10) + (char) ('0' + ms % 10) + 'Z';
-    }
   }
 
   private static DeadLetters.Letter letter(SourceRecord r, ModelMetadata md, String reason) {

@@ -164,23 +164,4 @@ class ScoreRecordsFunctionTest {
         ScoreRecordsFunction.Ordering.NONE);
     assertThat(r.retry()).containsExactly("2");
   }
-
-  @Test
-  void arrivalTimesAreWrittenAsInstantToStringWritesThem() {
-    ScoreRecordsFunction.ArrivalTimes times = new ScoreRecordsFunction.ArrivalTimes();
-    java.util.Random random = new java.util.Random(11);
-    List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.ofEpochMilli(-1), Instant.ofEpochMilli(-1001),
-        Instant.ofEpochMilli(1_795_500_000_000L), Instant.ofEpochMilli(1_795_500_000_010L),
-        Instant.ofEpochMilli(1_795_500_000_100L), Instant.ofEpochMilli(1_795_500_000_999L),
-        Instant.ofEpochSecond(1_795_500_000L, 123_456_789), Instant.ofEpochSecond(1_795_500_000L, 1_000),
-        Instant.parse("+12026-01-01T00:00:00.5Z")));
-    long t = 1_795_500_000_000L;
-    for (int i = 0; i < 2_000; i++) { // a stream's arrivals: mostly the same or the next seconds
-      t += random.nextInt(random.nextBoolean() ? 5 : 1_500);
-      instants.add(Instant.ofEpochMilli(t));
-    }
-    for (Instant at : instants) {
-      assertThat(times.text(at)).as("%s", at).isEqualTo(at.toString());
-    }
-  }
 }
