@@ -241,7 +241,7 @@ class LocalDevUpIT {
         JsonNode status = await("the async job", () -> {
           JsonNode st = MAPPER.readTree(own.send(HttpRequest.newBuilder().GET(), "/v2/jobs/" + job).body());
           return st.path("status").asText().matches("succeeded|failed") ? st : null;
-        });
+        }, own::output);
         assertThat(status.path("status").asText()).as(status.toString()).isEqualTo("succeeded");
         JsonNode manifest = await("the batch manifest", () -> {
           try {
@@ -251,13 +251,13 @@ class LocalDevUpIT {
           } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
             return null;
           }
-        });
+        }, own::output);
         assertThat(manifest.path("status").asText()).as(manifest.toString()).isEqualTo("completed");
         assertThat(manifest.at("/model/name").asText()).isEqualTo("risk");
         JsonNode prediction = await("the stream's prediction", () -> {
           var got = sqs.receiveMessage(r -> r.queueUrl(queues + "modelfn-predictions").waitTimeSeconds(1)).messages();
           return got.isEmpty() ? null : MAPPER.readTree(got.get(0).body());
-        });
+        }, own::output);
         assertThat(prediction.path("model_name").asText()).as(prediction.toString()).isEqualTo("risk");
       }
 
@@ -405,7 +405,8 @@ class LocalDevUpIT {
   }
 
   /** Polls until the probe answers (two minutes at most: functions start cold on a busy machine). */
-  private static JsonNode await(String what, Probe probe) throws Exception {
+  private static JsonNode await(String what, Probe probe, java.util.function.Supplier<List<String>> log)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       JsonNode got = probe.get();
@@ -414,7 +415,9 @@ class LocalDevUpIT {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError(what + ": nothing after 120 s");
+    List<String> lines = List.copyOf(log.get());
+    throw new AssertionError(what + ": nothing after 120 s; the last lines of local-dev/up:\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size())));
   }
 
   private static int freePort() throws IOException {
