@@ -61,11 +61,24 @@ public final class ExternalData {
     ByteBuffer model;
     try {
       model = OnnxWire.map(file);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: over 2 GB, no protobuf message
       throw new ModelfnException(Problem.MODEL_LOAD_FAILED, "cannot read ONNX model " + modelUri + " at " + file
           + ": " + e.getMessage(), e);
     }
+    if (isOrtFormat(model)) {
+      return List.of(); // ONNX Runtime's own format holds all its tensors
+    }
     return locations(model, modelUri);
+  }
+
+  /**
+   * Whether the file is in ONNX Runtime's own format ({@code .ort}, a FlatBuffer whose file
+   * identifier {@code ORTM} follows the root offset), which ONNX Runtime loads as it does a
+   * protobuf model.
+   */
+  static boolean isOrtFormat(ByteBuffer model) {
+    return model.remaining() >= 8 && model.get(model.position() + 4) == 'O' && model.get(model.position() + 5) == 'R'
+        && model.get(model.position() + 6) == 'T' && model.get(model.position() + 7) == 'M';
   }
 
   /** {@link #locations(Path, String)} of a serialized model. */

@@ -37,6 +37,21 @@ class ExternalDataTest {
   }
 
   @Test
+  void anOrtFormatModelNamesNoDataFiles(@TempDir Path dir) throws Exception {
+    // a FlatBuffer: the root table's offset, then the file identifier ORTM (as ONNX Runtime writes .ort files)
+    byte[] ort = new byte[64];
+    ort[0] = 16;
+    ort[4] = 'O';
+    ort[5] = 'R';
+    ort[6] = 'T';
+    ort[7] = 'M';
+    ort[20] = (byte) 0xff; // not a protobuf message: read as one, this would be refused
+    Path file = dir.resolve("model.ort");
+    Files.write(file, ort);
+    assertThat(ExternalData.locations(file, "s3://models/m/model.ort")).isEmpty();
+  }
+
+  @Test
   void listsEachLocationOnceInTheOrderTheModelNamesThem() {
     ProtoMessage graph = new ProtoMessage()
         .message(1, new ProtoMessage().text(1, "x").text(4, "Gemm"))

@@ -207,10 +207,18 @@ class CorpusExternalDataS3IT {
     assertThat(gets).hasValue(3);
     assertThat(first.resolveSibling("model.onnx.data")).exists();
 
+    // weights uploaded again beside the same model file (same ETag, same folder): downloaded again
+    byte[] retrained = Files.readAllBytes(first.resolveSibling("model.onnx.data"));
+    retrained[retrained.length - 1] ^= 1;
+    s3.putObject(p -> p.bucket(BUCKET).key("cache/model.onnx.data"), RequestBody.fromBytes(retrained));
+    assertThat(fetcher.fetch(uri, cache)).contains(first);
+    assertThat(gets).hasValue(4);
+    assertThat(first.resolveSibling("model.onnx.data")).hasBinaryContent(retrained);
+
     // a new version of the model (other bytes: another ETag)
     upload("cache/", ExternalDataMlp.files("model.onnx", false, 13), "model.onnx");
     Path second = fetcher.fetch(uri, cache).orElseThrow();
-    assertThat(gets).hasValue(5);
+    assertThat(gets).hasValue(6);
     assertThat(second.getParent()).isNotEqualTo(first.getParent());
     assertThat(second.getParent().getParent()).isEqualTo(cache);
     assertThat(second.getFileName().toString()).isEqualTo("model.onnx");

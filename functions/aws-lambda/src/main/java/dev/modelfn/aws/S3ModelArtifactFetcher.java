@@ -82,9 +82,6 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
       }
       for (String location : model ? ExternalData.locations(file, uri.toString()) : List.<String>of()) {
         Path local = dir.resolve(location);
-        if (Files.isRegularFile(local)) {
-          continue; // moved into place whole, from the model version this folder is keyed by
-        }
         String dataKey = ExternalData.objectKey(key, location);
         reading = "s3://" + bucket + "/" + dataKey;
         Optional<HeadObjectResponse> data = S3BlobStore.unlessMissing(
@@ -94,7 +91,16 @@ public final class S3ModelArtifactFetcher implements ModelArtifactFetcher {
               + " external data file '" + location + "', and " + reading + " does not exist. Upload the model's data"
               + " files beside it, at the paths the model names relative to its key");
         }
+        // each data file is kept with the version it was downloaded at: weights uploaded again beside an
+        // unchanged model file (same ETag, same folder) are downloaded again
+        String version = data.get().eTag() == null ? "none" : data.get().eTag().replace("\"", "");
+        Path versionFile = dir.resolve(location + ".etag");
+        if (Files.isRegularFile(local) && Files.size(local) == data.get().contentLength()
+            && Files.isRegularFile(versionFile) && Files.readString(versionFile).equals(version)) {
+          continue;
+        }
         download(client, bucket, dataKey, data.get().eTag(), dir, local);
+        Files.writeString(versionFile, version);
       }
       return Optional.of(file);
     } catch (SdkException e) {

@@ -164,11 +164,14 @@ public final class GcpPlatform implements Platform {
         dead.<Supplier<Publisher>>map(d -> () -> publisher(d)), Clock.systemUTC());
   }
 
-  /** A topic the core read as a queue URL: an SQS URL that got here is refused, naming the variable to set. */
+  /**
+   * A topic the core read as a queue URL. {@code GcpFunctions} already refuses the SQS variables, so
+   * what arrives here came from the topic variable: a URL there is refused naming that variable.
+   */
   private static String topicOf(String queue, String queueVar, String topicVar) {
     if (queue.contains("://")) {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, queueVar + "=" + queue + " is not a Pub/Sub topic:"
-          + " on Google Cloud Functions set " + topicVar + " (a topic id or projects/P/topics/T) instead");
+      throw new ModelfnException(Problem.CONFIGURATION_ERROR, topicVar + "=" + queue + " is not a Pub/Sub topic:"
+          + " expected a topic id or projects/P/topics/T (" + queueVar + ", an SQS queue URL, is for AWS)");
     }
     return queue;
   }

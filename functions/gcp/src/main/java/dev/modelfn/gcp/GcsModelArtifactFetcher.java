@@ -77,9 +77,6 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
       }
       for (String location : model ? ExternalData.locations(file, uri.toString()) : List.<String>of()) {
         Path local = dir.resolve(location);
-        if (Files.isRegularFile(local)) {
-          continue; // moved into place whole, for the model generation this folder is keyed by
-        }
         String dataName = ExternalData.objectKey(name, location);
         reading = "gs://" + bucket + "/" + dataName;
         Blob data = client.get(BlobId.of(bucket, dataName));
@@ -88,7 +85,15 @@ public final class GcsModelArtifactFetcher implements ModelArtifactFetcher {
               + " external data file '" + location + "', and " + reading + " does not exist. Upload the model's data"
               + " files beside it, at the paths the model names relative to its object");
         }
+        // each data file is kept with the generation it was downloaded at: weights uploaded again are fetched again
+        String version = String.valueOf(data.getGeneration());
+        Path versionFile = dir.resolve(location + ".generation");
+        if (Files.isRegularFile(local) && Files.size(local) == data.getSize()
+            && Files.isRegularFile(versionFile) && Files.readString(versionFile).equals(version)) {
+          continue;
+        }
         download(data, dir, local);
+        Files.writeString(versionFile, version);
       }
       return Optional.of(file);
     } catch (StorageException e) {

@@ -30,7 +30,8 @@ final class PubSubJobQueue implements JobQueue {
   /** The attribute {@code kind} of job messages and of abandoned callbacks. */
   static final String KIND = "kind";
 
-  private static final long PUBLISH_TIMEOUT_SECONDS = 60;
+  /** Well inside an HTTP function's timeout, so that a stalled publish is answered 503, not cut off by the platform. */
+  private static final long PUBLISH_TIMEOUT_SECONDS = 10;
 
   private final Supplier<Publisher> jobs;
   private final String jobsTopic;

@@ -219,11 +219,20 @@ class GcsModelArtifactFetcherTest {
     assertThat(fetcher.fetch(uri, cache)).contains(first);
     assertThat(gcs.calls("download") - downloads).isEqualTo(2);
 
+    // the weights uploaded again (a new generation) beside the same model generation: downloaded again
+    byte[] retrained = files.get("model.onnx.data").clone();
+    retrained[retrained.length - 1] ^= 1;
+    upload("cache/", Map.of("model.onnx.data", retrained));
+    assertThat(fetcher.fetch(uri, cache)).contains(first);
+    assertThat(gcs.calls("download") - downloads).isEqualTo(3);
+    assertThat(first.resolveSibling("model.onnx.data")).hasBinaryContent(retrained);
+    upload("cache/", Map.of("model.onnx.data", files.get("model.onnx.data")));
+
     upload("cache/", Map.of("model.onnx", files.get("model.onnx"))); // a new generation of the model alone
     Path second = fetcher.fetch(uri, cache).orElseThrow();
     assertThat(second.getParent()).isNotEqualTo(first.getParent());
     assertThat(second.getParent().getParent()).isEqualTo(cache);
-    assertThat(gcs.calls("download") - downloads).isEqualTo(4); // a new folder: the model and its data again
+    assertThat(gcs.calls("download") - downloads).isEqualTo(5); // a new folder: the model and its data again
     assertThat(second.resolveSibling("model.onnx.data")).hasBinaryContent(files.get("model.onnx.data"));
     try (var left = Files.walk(cache)) {
       assertThat(left.map(Path::toString)).noneMatch(p -> p.endsWith(".part"));

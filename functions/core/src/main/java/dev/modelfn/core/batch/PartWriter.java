@@ -67,14 +67,14 @@ final class PartWriter {
     }
   }
 
-  /** S3's limit on the parts of one multipart upload. */
+  /** The limit on the parts of one upload: S3's multipart limit, kept on every store. */
   static final int MAX_PARTS = 10_000;
 
   private void cut() {
     if (parts.size() + (inFlight != null ? 1 : 0) + 1 >= MAX_PARTS) {
       // the last part must stay for finish(): what is left after this one would have no part
       throw new IllegalStateException(store.uri(bucket, key) + " needs more than " + MAX_PARTS + " parts of "
-          + partBytes / (1024 * 1024) + " MiB (S3's limit for one upload); set " + dev.modelfn.config.EnvVars.BATCH_PART_MIB + " higher");
+          + partBytes / (1024 * 1024) + " MiB (the object store's limit for one upload); set " + dev.modelfn.config.EnvVars.BATCH_PART_MIB + " higher");
     }
     awaitInFlight(); // the spare is free again
     if (uploadId == null) {
