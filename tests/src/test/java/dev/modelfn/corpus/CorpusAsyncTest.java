@@ -56,7 +56,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The async jobs route for every corpus model: the same OIP v2 body submitted to {@code
+ * The async jobs route for every corpus model (the sequence model with a context input in {@code
+ * CorpusSequenceWithContextTest}): the same OIP v2 body submitted to {@code
  * infer-async}, the queued job run by the worker of the same platform (in-memory ports: the job
  * queue a list, the data bucket {@link InMemoryBlobStore}), and the job's result read from {@code
  * GET /v2/jobs/{id}} answers what ONNX Runtime answers for the same input.

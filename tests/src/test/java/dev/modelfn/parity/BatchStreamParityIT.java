@@ -87,9 +87,11 @@ class BatchStreamParityIT {
   @BeforeAll
   static void start() throws Exception {
     Assumptions.assumeTrue(Files.isRegularFile(HOME.resolve(SPRING_ZIP)) && Files.isRegularFile(HOME.resolve(AWS_ZIP))
-        && Files.isRegularFile(HOME.resolve("functions/gcp/target/deploy/modelfn-gcp.jar")),
-        "the Lambda package, the Spring Lambda package and the Cloud Functions jar are built by `./mvnw package`"
-            + " (local-dev, functions/spring, functions/gcp) before this module's integration tests");
+        && Files.isRegularFile(HOME.resolve("functions/gcp/target/deploy/modelfn-gcp.jar"))
+        && Files.isRegularFile(HOME.resolve("local-dev/target/adapters/java-function-invoker.jar")),
+        "the Lambda package, the Spring Lambda package, the Cloud Functions jar and local-dev's copy of the"
+            + " Functions Framework's invoker are built by `./mvnw package` (local-dev, functions/spring,"
+            + " functions/gcp) before this module's integration tests");
     s3 = CLOUD.cloud().s3();
     sqs = CLOUD.cloud().sqs();
     lambda = CLOUD.cloud().lambda();
