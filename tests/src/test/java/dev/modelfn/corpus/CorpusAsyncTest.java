@@ -10,25 +10,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelfn.callback.CallbackSigner;
 import dev.modelfn.codec.Json;
-import dev.modelfn.config.ModelfnConfig;
-import dev.modelfn.core.async.AsyncConfig;
 import dev.modelfn.core.async.AsyncJobWorker;
 import dev.modelfn.core.async.AsyncJobs;
-import dev.modelfn.core.async.JobQueue;
-import dev.modelfn.core.batch.Continuations;
 import dev.modelfn.core.batch.InMemoryBlobStore;
+import dev.modelfn.core.platform.InMemoryPlatform;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.platform.Functions;
-import dev.modelfn.core.platform.Platform;
 import dev.modelfn.core.predict.PredictHttpFunction;
-import dev.modelfn.core.storage.BlobStore;
-import dev.modelfn.core.stream.DeadLetters;
-import dev.modelfn.core.stream.PredictionSink;
-import dev.modelfn.errors.ModelfnException;
-import dev.modelfn.errors.Problem;
 import dev.modelfn.examples.corpus.CorpusGenerator;
 import dev.modelfn.examples.corpus.CorpusGraph;
 import dev.modelfn.examples.corpus.CorpusModel;
@@ -36,19 +26,13 @@ import dev.modelfn.examples.corpus.ExternalDataMlp;
 import dev.modelfn.examples.corpus.PyTorchSequenceClassifier;
 import dev.modelfn.examples.corpus.SklearnColumnTransformer;
 import dev.modelfn.examples.corpus.SqueezeNetLike;
-import dev.modelfn.model.ModelLoader;
-import dev.modelfn.model.OnnxPredictor;
 import dev.modelfn.model.OnnxRuntimeEnvironment;
-import dev.modelfn.model.Predictor;
-import dev.modelfn.telemetry.Metrics;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,72 +52,6 @@ class CorpusAsyncTest {
   @BeforeAll
   static void generate() throws Exception {
     corpus = CorpusGenerator.write(Path.of("target/models/corpus"));
-  }
-
-  /** A platform whose ports live in memory: the composition root builds the HTTP function and the worker on it. */
-  private static final class InMemoryPlatform implements Platform, AutoCloseable {
-    final InMemoryBlobStore blobs = new InMemoryBlobStore(0);
-    final List<byte[]> queued = new ArrayList<>();
-    final List<Predictor> predictors = new ArrayList<>();
-
-    @Override
-    public Predictor predictor(ModelfnConfig config) {
-      Predictor p = OnnxPredictor.load(config, ModelLoader.local());
-      predictors.add(p);
-      return p;
-    }
-
-    @Override
-    public Metrics.Factory metrics(String namespace, boolean enabled) {
-      return dimensions -> Metrics.NONE;
-    }
-
-    @Override
-    public BlobStore blobStore() {
-      return blobs;
-    }
-
-    @Override
-    public Continuations continuations() {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, "the async route needs no continuations");
-    }
-
-    @Override
-    public PredictionSink predictionSink() {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, "the async route needs no prediction sink");
-    }
-
-    @Override
-    public DeadLetters deadLetters() {
-      throw new ModelfnException(Problem.CONFIGURATION_ERROR, "the async route needs no dead letters");
-    }
-
-    @Override
-    public JobQueue jobQueue(AsyncConfig config) {
-      return new JobQueue() {
-        @Override
-        public void send(byte[] message, int delaySeconds) {
-          queued.add(message);
-        }
-
-        @Override
-        public void deadLetter(byte[] message) {
-          throw new AssertionError("a corpus job was dead-lettered: " + new String(message, StandardCharsets.UTF_8));
-        }
-      };
-    }
-
-    @Override
-    public Supplier<CallbackSigner> callbackSigner() {
-      return () -> null;
-    }
-
-    @Override
-    public void close() throws Exception {
-      for (Predictor p : predictors) {
-        p.close();
-      }
-    }
   }
 
   private static HttpRequest request(String method, String path, String body) {
@@ -172,6 +90,7 @@ class CorpusAsyncTest {
           .filteredOn(k -> k.contains(id) && k.endsWith("/input")).hasSize(stored ? 1 : 0);
 
       worker.handle(platform.queued.get(0));
+      assertThat(platform.deadLettered).as("%s: nothing dead-lettered", name).isEmpty();
 
       HttpResponse status = http.apply(request("GET", accepted.path("status_url").asText(), null));
       assertThat(status.status()).as(status.bodyText()).isEqualTo(200);
