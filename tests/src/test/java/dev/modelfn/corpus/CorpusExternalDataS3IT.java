@@ -149,10 +149,14 @@ class CorpusExternalDataS3IT {
     }
   }
 
-  /** A model with its {@code .features.json} sidecar beside it: the sidecar is fetched as a file, not read as a model. */
+  /**
+   * A model with its {@code .features.json} sidecar beside it, under a key with {@code +}: the sidecar
+   * is fetched as a file, not read as a model.
+   */
   @Test
   void aModelWithItsFeaturesSidecarLoadsFromS3WithTheSidecarsNames(@TempDir Path cache) throws Exception {
-    String uri = upload("fraud/", Map.of("fraud.onnx", Fixtures.bytes("models/fraud/fraud.onnx"),
+    // a key with '+' (as S3 keys may have): the URI's path names it as it is, not as a form-encoded space
+    String uri = upload("fraud+v1/", Map.of("fraud.onnx", Fixtures.bytes("models/fraud/fraud.onnx"),
         "fraud.features.json", Fixtures.bytes("models/fraud/fraud.features.json")), "fraud.onnx");
     Map<String, String> env = new HashMap<>(cloud.clientEnvironment());
     env.put("MODELFN_MODEL_URI", uri);
