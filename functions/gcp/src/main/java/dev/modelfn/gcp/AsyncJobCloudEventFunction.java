@@ -63,7 +63,7 @@ public final class AsyncJobCloudEventFunction implements CloudEventsFunction {
       log.warn("event ignored: not a Pub/Sub message", "event_id", event.getId(), "type", event.getType());
       return;
     }
-    TraceContext.set(ScoreObjectCloudEventFunction.traceOf(event).orElse(null));
+    TraceContext.set(CloudEventData.trace(event).orElse(null));
     try {
       PubsubMessage m;
       try {

@@ -40,9 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -115,16 +113,9 @@ public final class GcpPlatform implements Platform {
         throw new ModelfnException(Problem.CONFIGURATION_ERROR, GcpEnvVars.CONTINUATION_TOPIC + " is not set: a run"
             + " that needs more than one invocation hands over to a continuation on that topic");
       }
-      try {
-        publisher(topic.get()).publish(PubsubMessage.newBuilder()
-            .setData(ByteString.copyFrom(body, StandardCharsets.UTF_8)).putAttributes("kind", "continuation").build())
-            .get(60, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException("cannot publish the continuation to " + topic.get() + ": " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while publishing the continuation", e);
-      }
+      PubSubJobQueue.publishAndWait(publisher(topic.get()), topic.get(), PubsubMessage.newBuilder()
+          .setData(ByteString.copyFrom(body, StandardCharsets.UTF_8)).putAttributes("kind", "continuation").build(),
+          "the continuation", 60);
     };
   }
 

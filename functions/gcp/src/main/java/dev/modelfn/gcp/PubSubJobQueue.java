@@ -92,14 +92,24 @@ final class PubSubJobQueue implements JobQueue {
   }
 
   private static void publish(Publisher publisher, String topic, PubsubMessage message, String what) {
+    publishAndWait(publisher, topic, message, what, PUBLISH_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * Publishes one message and waits until Pub/Sub has it.
+   *
+   * @throws IllegalStateException naming {@code what} and the topic when it is refused or not answered in time
+   */
+  static void publishAndWait(Publisher publisher, String topic, PubsubMessage message, String what,
+      long timeoutSeconds) {
     try {
-      publisher.publish(message).get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      publisher.publish(message).get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException("cannot publish " + what + " to " + topic + ": " + cause.getMessage(), cause);
     } catch (TimeoutException e) {
       throw new IllegalStateException("cannot publish " + what + " to " + topic + ": no answer within "
-          + PUBLISH_TIMEOUT_SECONDS + " s", e);
+          + timeoutSeconds + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing " + what + " to " + topic, e);

@@ -56,7 +56,7 @@ public final class ScoreObjectCloudEventFunction implements CloudEventsFunction 
   public void accept(CloudEvent event) {
     long started = System.currentTimeMillis();
     LongSupplier remaining = () -> timeoutMillis - (System.currentTimeMillis() - started);
-    TraceContext.set(traceOf(event).orElse(null));
+    TraceContext.set(CloudEventData.trace(event).orElse(null));
     try {
       Optional<ScoreObjectFunction.Request> req = request(event);
       if (req.isEmpty()) {
@@ -108,10 +108,5 @@ public final class ScoreObjectCloudEventFunction implements CloudEventsFunction 
         return Optional.empty();
       }
     }
-  }
-
-  static Optional<TraceContext.Trace> traceOf(CloudEvent event) {
-    Object tp = event.getExtension("traceparent");
-    return TraceContext.parse(tp == null ? null : tp.toString(), null);
   }
 }

@@ -53,7 +53,7 @@ public final class ScoreRecordsCloudEventFunction implements CloudEventsFunction
       log.warn("event ignored: not a Pub/Sub message", "event_id", event.getId(), "type", event.getType());
       return;
     }
-    TraceContext.set(ScoreObjectCloudEventFunction.traceOf(event).orElse(null));
+    TraceContext.set(CloudEventData.trace(event).orElse(null));
     try {
       SourceRecord record;
       try {

@@ -28,6 +28,12 @@ public final class CloudEventData {
 
   private CloudEventData() {}
 
+  /** The trace an event carries in its {@code traceparent} extension (W3C trace context), if any. */
+  public static java.util.Optional<TraceContext.Trace> trace(CloudEvent event) {
+    Object tp = event.getExtension("traceparent");
+    return TraceContext.parse(tp == null ? null : tp.toString(), null);
+  }
+
   public static StorageObjectData storageObject(CloudEvent event) {
     StorageObjectData.Builder b = StorageObjectData.newBuilder();
     merge(event, b);
