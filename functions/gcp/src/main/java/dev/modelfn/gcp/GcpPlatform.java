@@ -167,6 +167,12 @@ public final class GcpPlatform implements Platform {
     return queue;
   }
 
+  /** The data bucket and the job topic: Google Cloud's names for what turns the async routes on. */
+  @Override
+  public String asyncSettings() {
+    return EnvVars.DATA_BUCKET + " and " + GcpEnvVars.JOBS_TOPIC;
+  }
+
   /** {@code MODELFN_CALLBACK_SECRET} if set (no secret store on Google Cloud yet), else none. */
   @Override
   public Supplier<CallbackSigner> callbackSigner() {

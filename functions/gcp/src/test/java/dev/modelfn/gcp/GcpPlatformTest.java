@@ -23,6 +23,16 @@ class GcpPlatformTest {
   Path cache;
 
   @Test
+  void theAsyncRoutesWithoutTheirSettingsNameGooglesVariables() {
+    var http = dev.modelfn.core.platform.Functions.predictHttp(Fixtures.fraudEnv(), new GcpPlatform(Fixtures.fraudEnv()));
+    var answer = http.apply(new dev.modelfn.core.http.HttpRequest("POST", "/v2/models/fraud/infer-async",
+        Map.of("content-type", "application/json"), Map.of(), Fixtures.bytes("async/request.json"), "gcp-501"));
+    assertThat(answer.status()).isEqualTo(501);
+    assertThat(answer.bodyText()).contains("MODELFN_DATA_BUCKET and " + GcpEnvVars.JOBS_TOPIC)
+        .doesNotContain("MODELFN_JOBS_QUEUE_URL");
+  }
+
+  @Test
   void loadsAModelFromCloudStorageByGeneration() throws Exception {
     try (FakeGcs gcs = new FakeGcs()) {
       gcs.put("models", "fraud/fraud.onnx", Fixtures.bytes("models/fraud/fraud.onnx"), "application/octet-stream");

@@ -39,7 +39,8 @@ public final class Functions {
     ModelfnConfig config = ModelfnConfig.from(env);
     AsyncJobs jobs = AsyncConfig.from(env).map(c -> new AsyncJobs(platform.jobStore(c), platform.jobQueue(c),
         policy(c), c.inlineBytes(), Clock.systemUTC())).orElse(null);
-    return new PredictHttpFunction(new PredictFunction(platform.predictor(config)), config, jobs, metrics(config, platform));
+    return new PredictHttpFunction(new PredictFunction(platform.predictor(config)), config, jobs, metrics(config, platform),
+        platform.asyncSettings());
   }
 
   /** Batch scoring of one object at a time, with the settings of {@link ScoreObjectFunction.Settings#from}. */

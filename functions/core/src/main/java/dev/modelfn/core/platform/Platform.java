@@ -61,6 +61,11 @@ public interface Platform {
    */
   Supplier<CallbackSigner> callbackSigner();
 
+  /** What turns the async routes on, as the 501 they answer without it names it: the data bucket and the job queue. */
+  default String asyncSettings() {
+    return dev.modelfn.config.EnvVars.DATA_BUCKET + " and " + dev.modelfn.config.EnvVars.JOBS_QUEUE_URL;
+  }
+
   /** A remote asynchronous endpoint that runs the jobs instead of the worker's own model, if configured. */
   default Optional<AsyncEndpoint> asyncEndpoint() {
     return Optional.empty();

@@ -55,6 +55,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private final Metrics.Factory metricsFactory;
   private final Map<String, String> modelHeaders;
   private final JobRoutes jobs;
+  private final String asyncSettings;
   private final Predictions predictions;
 
   /** Without asynchronous jobs and without metrics (tests, embedded use). */
@@ -68,6 +69,16 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
    * @param metrics the platform's metrics, made here for the served model's dimensions
    */
   public PredictHttpFunction(PredictFunction predict, ModelfnConfig config, JobRoutes jobs, Metrics.Factory metrics) {
+    this(predict, config, jobs, metrics, EnvVars.DATA_BUCKET + " and " + EnvVars.JOBS_QUEUE_URL);
+  }
+
+  /**
+   * @param asyncSettings what turns the async routes on, for the 501 they answer without it (the
+   *     platform's variables: {@link dev.modelfn.core.platform.Platform#asyncSettings()})
+   */
+  public PredictHttpFunction(PredictFunction predict, ModelfnConfig config, JobRoutes jobs, Metrics.Factory metrics,
+      String asyncSettings) {
+    this.asyncSettings = asyncSettings;
     this.jobs = jobs;
     this.predict = predict;
     this.md = predict.metadata();
@@ -296,8 +307,7 @@ public final class PredictHttpFunction implements Function<HttpRequest, HttpResp
   private JobRoutes requireJobs() {
     if (jobs == null) {
       throw new ModelfnException(Problem.ASYNC_NOT_CONFIGURED, "asynchronous inference is not configured on this function: set "
-          + EnvVars.DATA_BUCKET + " and the job queue (" + EnvVars.JOBS_QUEUE_URL + "; on Google Cloud Functions"
-          + " MODELFN_GCP_JOBS_TOPIC, docs/gcp.md)", null);
+          + asyncSettings, null);
     }
     return jobs;
   }
