@@ -100,8 +100,7 @@ class CorpusColumnTransformerTest {
   }
 
   private static ModelfnConfig config() {
-    return ModelfnConfig.from(Map.of("MODELFN_MODEL_URI", MODEL.file(corpus).toUri().toString(), "MODELFN_MODEL_NAME",
-        MODEL.name(), "MODELFN_METRICS_ENABLED", "false", "MODELFN_LOG_LEVEL", "WARN"));
+    return CorpusParityTest.config(MODEL.file(corpus), MODEL.name());
   }
 
   /** ONNX Runtime's own answer for the rows: labels and the ZipMap's probabilities by class. */

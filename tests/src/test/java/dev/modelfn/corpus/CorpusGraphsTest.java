@@ -48,7 +48,22 @@ class CorpusGraphsTest {
         .collect(Collectors.toMap(OnnxMl.OperatorSetIdProto::getDomain, OnnxMl.OperatorSetIdProto::getVersion));
     OnnxMl.GraphProto g = model.getGraph();
     List<String> inputs = g.getInputList().stream().map(OnnxMl.ValueInfoProto::getName).toList();
-    Set<String> defined = new HashSet<>(inputs);
+    List<String> outputs = assertWellFormed(g, opsets);
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        OrtSession s = OnnxRuntimeEnvironment.get().createSession(m.file(corpus).toString(), so)) {
+      assertThat(s.getInputNames()).containsExactlyElementsOf(inputs);
+      assertThat(s.getOutputNames()).containsExactlyElementsOf(outputs);
+    }
+  }
+
+  /**
+   * Checks that every node's domain is imported, that the nodes are in topological order (each
+   * reads only inputs, initializers and earlier nodes' outputs) and write each value once, and that
+   * the graph's outputs are written; returns the outputs' names.
+   */
+  static List<String> assertWellFormed(OnnxMl.GraphProto g, Map<String, Long> opsets) {
+    Set<String> defined = new HashSet<>();
+    g.getInputList().forEach(i -> defined.add(i.getName()));
     g.getInitializerList().forEach(t -> defined.add(t.getName()));
     for (OnnxMl.NodeProto n : g.getNodeList()) {
       assertThat(opsets).as("domain of %s", n.getOpType()).containsKey(n.getDomain());
@@ -59,10 +74,6 @@ class CorpusGraphsTest {
     }
     List<String> outputs = g.getOutputList().stream().map(OnnxMl.ValueInfoProto::getName).toList();
     assertThat(defined).containsAll(outputs);
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession s = OnnxRuntimeEnvironment.get().createSession(m.file(corpus).toString(), so)) {
-      assertThat(s.getInputNames()).containsExactlyElementsOf(inputs);
-      assertThat(s.getOutputNames()).containsExactlyElementsOf(outputs);
-    }
+    return outputs;
   }
 }

@@ -27,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,17 +64,7 @@ class CorpusModelsTest {
 
     OnnxMl.GraphProto g = model.getGraph();
     assertThat(g.getInputList()).extracting(OnnxMl.ValueInfoProto::getName).containsExactly(m.input());
-    Set<String> defined = new HashSet<>(List.of(m.input()));
-    g.getInitializerList().forEach(t -> defined.add(t.getName()));
-    for (OnnxMl.NodeProto n : g.getNodeList()) {
-      assertThat(opsets).as("domain of %s", n.getOpType()).containsKey(n.getDomain());
-      assertThat(defined).as("inputs of %s (topological order)", n.getName()).containsAll(n.getInputList());
-      for (String out : n.getOutputList()) {
-        assertThat(defined.add(out)).as("%s written once", out).isTrue();
-      }
-    }
-    List<String> outputs = g.getOutputList().stream().map(OnnxMl.ValueInfoProto::getName).toList();
-    assertThat(defined).containsAll(outputs);
+    List<String> outputs = CorpusGraphsTest.assertWellFormed(g, opsets);
     if (m.classifier()) {
       assertThat(outputs).containsExactly(m.labelOutput(), m.scoresOutput());
       OnnxMl.NodeProto zipMap = g.getNodeList().stream().filter(n -> n.getOpType().equals("ZipMap")).findFirst()

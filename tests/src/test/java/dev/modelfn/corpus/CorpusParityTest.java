@@ -50,8 +50,13 @@ class CorpusParityTest {
   }
 
   static ModelfnConfig config(CorpusModel m, Path corpus) {
-    return ModelfnConfig.from(Map.of("MODELFN_MODEL_URI", m.file(corpus).toUri().toString(), "MODELFN_MODEL_NAME",
-        m.name(), "MODELFN_METRICS_ENABLED", "false", "MODELFN_LOG_LEVEL", "WARN"));
+    return config(m.file(corpus), m.name());
+  }
+
+  /** The configuration every corpus test serves a model with: the file, its name, metrics off, warnings only. */
+  static ModelfnConfig config(Path modelFile, String name) {
+    return ModelfnConfig.from(Map.of("MODELFN_MODEL_URI", modelFile.toUri().toString(), "MODELFN_MODEL_NAME", name,
+        "MODELFN_METRICS_ENABLED", "false", "MODELFN_LOG_LEVEL", "WARN"));
   }
 
   @ParameterizedTest(name = "{0}")

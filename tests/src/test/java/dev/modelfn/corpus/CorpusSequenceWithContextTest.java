@@ -55,8 +55,7 @@ class CorpusSequenceWithContextTest {
   @BeforeAll
   static void load() throws Exception {
     corpus = CorpusGenerator.write(Path.of("target/models/corpus"));
-    ModelfnConfig config = ModelfnConfig.from(Map.of("MODELFN_MODEL_URI", MODEL.file(corpus).toUri().toString(),
-        "MODELFN_MODEL_NAME", MODEL.name(), "MODELFN_METRICS_ENABLED", "false", "MODELFN_LOG_LEVEL", "WARN"));
+    ModelfnConfig config = CorpusParityTest.config(MODEL.file(corpus), MODEL.name());
     predictor = OnnxPredictor.load(config, ModelLoader.local());
     fn = new PredictHttpFunction(new PredictFunction(predictor), config);
   }

@@ -25,15 +25,16 @@ import java.util.function.Supplier;
 /**
  * A platform whose ports live in memory, for tests of the composition root (this module's and
  * tests/'s): models loaded in process from {@code file:} and {@code classpath:}, the data bucket an
- * {@link InMemoryBlobStore}, the job queue and its dead letters lists, metrics entries kept. It
- * counts the predictors it makes and closes them on {@link #close()}. Batch continuations, stream
- * sinks and dead letters are not among its ports: asking for them is the configuration error a
- * platform answers when they are not set.
+ * {@link InMemoryBlobStore}, the job queue, its dead letters and batch continuations lists, metrics
+ * entries kept. It counts the predictors it makes and closes them on {@link #close()}. Stream sinks
+ * and dead letters are not among its ports: asking for them is the configuration error a platform
+ * answers when they are not set.
  */
 public final class InMemoryPlatform implements Platform, AutoCloseable {
   public final InMemoryBlobStore blobs = new InMemoryBlobStore(0);
   public final List<byte[]> queued = new CopyOnWriteArrayList<>();
   public final List<byte[]> deadLettered = new CopyOnWriteArrayList<>();
+  public final List<String> continued = new CopyOnWriteArrayList<>();
   public final List<Metrics.Entry> metrics = new CopyOnWriteArrayList<>();
   public final AtomicInteger predictorsMade = new AtomicInteger();
   private final List<Predictor> predictors = new CopyOnWriteArrayList<>();
@@ -64,7 +65,7 @@ public final class InMemoryPlatform implements Platform, AutoCloseable {
 
   @Override
   public Continuations continuations() {
-    throw new ModelfnException(Problem.CONFIGURATION_ERROR, "no continuations on the in-memory platform");
+    return continued::add;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.modelfn.codec.Json;
 import dev.modelfn.core.http.HttpRequest;
 import dev.modelfn.core.http.HttpResponse;
 import dev.modelfn.core.platform.Functions;
+import dev.modelfn.core.platform.InMemoryPlatform;
 import dev.modelfn.core.predict.PredictHttpFunction;
 import dev.modelfn.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class BatchAndAsyncFunctionsTest {
   @Test
   void scoresTheObjectAnSqsWrappedS3NotificationNames() throws Exception {
     Map<String, String> env = Fixtures.fraudEnv();
-    MemoryPlatform platform = new MemoryPlatform(env);
+    InMemoryPlatform platform = new InMemoryPlatform();
     platform.blobs.put("modelfn-data", "incoming/fraud-sample.csv", Fixtures.bytes("batch/fraud-sample.csv"), "text/csv");
     ScoreObjectEventFunction function = new ScoreObjectEventFunction(env, platform);
 
@@ -46,7 +47,7 @@ class BatchAndAsyncFunctionsTest {
     Map<String, String> env = new HashMap<>(Fixtures.fraudEnv());
     env.put("MODELFN_DATA_BUCKET", "data");
     env.put("MODELFN_JOBS_QUEUE_URL", "memory://jobs");
-    MemoryPlatform platform = new MemoryPlatform(env);
+    InMemoryPlatform platform = new InMemoryPlatform();
     PredictHttpFunction http = Functions.predictHttp(env, platform);
     AsyncJobEventFunction worker = new AsyncJobEventFunction(env, platform);
 
@@ -70,7 +71,7 @@ class BatchAndAsyncFunctionsTest {
     Map<String, String> env = new HashMap<>(Fixtures.fraudEnv());
     env.put("MODELFN_DATA_BUCKET", "data");
     env.put("MODELFN_JOBS_QUEUE_URL", "memory://jobs");
-    AsyncJobEventFunction worker = new AsyncJobEventFunction(env, new MemoryPlatform(env));
+    AsyncJobEventFunction worker = new AsyncJobEventFunction(env, new InMemoryPlatform());
 
     JsonNode answer = Json.parse(worker.handle(Fixtures.bytes("async/sqs-job.json"))); // body "<the job message>"
 
