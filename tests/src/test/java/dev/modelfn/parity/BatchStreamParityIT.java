@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * CloudEvents Eventarc sends, on loopback Cloud Storage and Pub/Sub servers ({@link GcpSide}).
  * The outputs must agree: the predictions and rejects files byte for byte, the manifests but for
  * their clocks, claims and locations; each stream record's prediction and each poison record's
- * dead letter (reason and payload), and the records handed back for a retry.
+ * dead letter (reason and payload), and the records handed back for a retry. One async job, too,
+ * through the Lambda worker and Spring's {@code asyncWorker} (the Cloud Functions worker has its
+ * own tests in functions/gcp).
  */
 class BatchStreamParityIT {
   private static final Path HOME = Fixtures.eventsDir().getParent();
@@ -60,7 +62,8 @@ class BatchStreamParityIT {
         {
           "buckets": [ { "name": "parity-lambda" }, { "name": "parity-spring" } ],
           "queues": [ { "name": "lambda-predictions" }, { "name": "lambda-poison" },
-                      { "name": "spring-predictions" }, { "name": "spring-poison" }, { "name": "continuations" } ],
+                      { "name": "spring-predictions" }, { "name": "spring-poison" }, { "name": "continuations" },
+                      { "name": "lambda-jobs" }, { "name": "spring-jobs" } ],
           "functions": [
             { "name": "lambda-batch", "handler": "dev.modelfn.aws.BatchScoringHandler::handleRequest", "code": "%1$s",
               "environment": { %3$s, "MODELFN_BATCH_QUEUE_URL": "${queue:continuations}" },
@@ -77,6 +80,16 @@ class BatchStreamParityIT {
               "environment": { %3$s, "MODELFN_SINK_QUEUE_URL": "${queue:spring-predictions}",
                                "MODELFN_POISON_QUEUE_URL": "${queue:spring-poison}",
                                "SPRING_CLOUD_FUNCTION_DEFINITION": "scoreRecords" },
+              "memoryMb": 1024, "timeoutSeconds": 60 },
+            { "name": "lambda-submit", "handler": "dev.modelfn.aws.PredictHttpHandler::handleRequest", "code": "%1$s",
+              "environment": { %3$s, "MODELFN_DATA_BUCKET": "parity-lambda", "MODELFN_JOBS_QUEUE_URL": "${queue:lambda-jobs}" },
+              "memoryMb": 1024, "timeoutSeconds": 60 },
+            { "name": "lambda-async", "handler": "dev.modelfn.aws.AsyncJobHandler::handleRequest", "code": "%1$s",
+              "environment": { %3$s, "MODELFN_DATA_BUCKET": "parity-lambda", "MODELFN_JOBS_QUEUE_URL": "${queue:lambda-jobs}" },
+              "memoryMb": 1024, "timeoutSeconds": 60 },
+            { "name": "spring-async", "handler": "%4$s", "code": "%2$s",
+              "environment": { %3$s, "MODELFN_DATA_BUCKET": "parity-spring", "MODELFN_JOBS_QUEUE_URL": "${queue:spring-jobs}",
+                               "SPRING_CLOUD_FUNCTION_DEFINITION": "asyncWorker" },
               "memoryMb": 1024, "timeoutSeconds": 60 }
           ]
         }""".formatted(AWS_ZIP, SPRING_ZIP, "\"MODELFN_MODEL_URI\": \"classpath:models/fraud/fraud.onnx\","
@@ -161,6 +174,44 @@ class BatchStreamParityIT {
       assertThat(out.deadLetters()).as("%s: dead letters by record", platform).isEqualTo(reference.deadLetters());
       assertThat(out.retried()).as("%s: records handed back", platform).isEqualTo(reference.retried());
     });
+  }
+
+  /**
+   * One async job through the Lambda worker and Spring's {@code asyncWorker}: submitted once (the
+   * API Gateway fixture, without its callback), its record copied to the Spring side's bucket, and
+   * the same SQS event of its message sent to both workers. Both finish it, with the same result.
+   */
+  @Test
+  void oneAsyncJobGivesTheSameResultOnLambdaAndSpring() throws Exception {
+    ObjectNode submit = (ObjectNode) Json.mapper().readTree(Fixtures.bytes("async/infer-async.json"));
+    ObjectNode body = (ObjectNode) Json.mapper().readTree(submit.path("body").asText());
+    ((ObjectNode) body.path("parameters")).remove("callback_url");
+    submit.put("body", body.toString());
+    ((ObjectNode) submit.path("headers")).remove(List.of("content-length", "idempotency-key"));
+    JsonNode accepted = invoke("lambda-submit", submit);
+    assertThat(accepted.path("statusCode").asInt()).as(accepted.toString()).isEqualTo(202);
+    String id = Json.mapper().readTree(accepted.path("body").asText()).path("id").asText();
+    String record = "jobs/" + id + "/job.json";
+    s3.copyObject(c -> c.sourceBucket("parity-lambda").sourceKey(record).destinationBucket("parity-spring")
+        .destinationKey(record));
+    JsonNode message = drain("lambda-jobs", 1).get(0);
+    ObjectNode event = (ObjectNode) Json.mapper().readTree(Fixtures.bytes("async/sqs-job.json"));
+    ((ObjectNode) event.path("Records").get(0)).put("body", message.toString());
+
+    Map<String, String> bucketOf = new LinkedHashMap<>();
+    bucketOf.put("lambda-async", "parity-lambda");
+    bucketOf.put("spring-async", "parity-spring");
+    Map<String, String> results = new LinkedHashMap<>();
+    for (var worker : bucketOf.entrySet()) {
+      JsonNode answer = invoke(worker.getKey(), event);
+      assertThat(answer.path("batchItemFailures")).as("%s: %s", worker.getKey(), answer).isEmpty();
+      JsonNode job = Json.mapper().readTree(text(worker.getValue(), record));
+      assertThat(job.path("status").asText()).as("%s: %s", worker.getKey(), job).isEqualTo("succeeded");
+      results.put(worker.getKey(), text(worker.getValue(), "jobs/" + id + "/result.json"));
+    }
+    assertThat(Json.mapper().readTree(results.get("lambda-async")).path("outputs")).as("the Lambda worker's result")
+        .isNotEmpty();
+    assertThat(results.get("spring-async")).as("Spring's asyncWorker's result").isEqualTo(results.get("lambda-async"));
   }
 
   // --- outputs, without what differs by nature (clocks, claims, ids, where the input was) ---

@@ -4,8 +4,14 @@ import dev.modelfn.aws.AwsPlatform;
 import dev.modelfn.core.platform.Platform;
 import dev.modelfn.spring.ModelfnEnvironment;
 import java.io.InputStream;
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,13 +20,18 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.crac.Core;
 import org.crac.Resource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.cloud.function.context.FunctionProperties;
 import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AliasFor;
 import org.springframework.messaging.Message;
+import org.springframework.stereotype.Indexed;
 import org.springframework.util.StringUtils;
 
 /**
@@ -97,10 +108,16 @@ public class LambdaFunctions implements ApplicationContextInitializer<GenericApp
     return build(name, env, false);
   }
 
-  /** @param preload then, on the same thread, {@link #preloadInvokerJson()} */
+  /**
+   * @param preload first {@link #preloadAnnotationProxies()}, and once the function is built,
+   *     {@link #preloadInvokerJson()}, on the same thread
+   */
   private static Build build(String name, Map<String, String> env, boolean preload) {
     CompletableFuture<Function<Message<InputStream>, byte[]>> future = new CompletableFuture<>();
     Thread builder = new Thread(() -> {
+      if (preload) {
+        preloadAnnotationProxies();
+      }
       try {
         future.complete(FUNCTIONS.get(name).apply(env, new AwsPlatform(env)));
       } catch (Throwable e) {
@@ -132,6 +149,32 @@ public class LambdaFunctions implements ApplicationContextInitializer<GenericApp
       mapper.readTree(mapper.writeValueAsBytes(Map.of("warm", java.util.List.of(1, "up"))));
     } catch (Throwable e) {
       // the start loads them itself
+    }
+  }
+
+  /**
+   * The annotation types whose proxy classes Spring's start makes: the JDK makes one proxy class per
+   * annotation type the first time it reads such an annotation, at run time (an AOT cache or
+   * class-data archive does not keep them), about 2 ms each on Lambda's flags, on the main thread.
+   * Listed by running the start with an agent that lists the proxy classes at exit.
+   */
+  private static final List<Class<?>> ANNOTATIONS_SPRING_READS = List.of(Retention.class, Target.class,
+      Documented.class, FunctionalInterface.class, Deprecated.class, AliasFor.class, Autowired.class, Indexed.class,
+      Name.class, ConfigurationProperties.class);
+
+  /**
+   * Makes the proxy classes of {@link #ANNOTATIONS_SPRING_READS} as the function's build starts, so
+   * that Spring's main thread finds them made (the JDK keeps one per annotation type and class
+   * loader, whoever asks first). A warm-up only: a failure is ignored, Spring makes them itself.
+   */
+  static void preloadAnnotationProxies() {
+    InvocationHandler unused = (proxy, method, args) -> null;
+    for (Class<?> type : ANNOTATIONS_SPRING_READS) {
+      try {
+        Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, unused);
+      } catch (RuntimeException e) {
+        // Spring makes it itself
+      }
     }
   }
 
