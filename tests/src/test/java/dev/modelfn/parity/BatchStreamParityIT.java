@@ -204,6 +204,7 @@ class BatchStreamParityIT {
     Map<String, String> results = new LinkedHashMap<>();
     for (var worker : bucketOf.entrySet()) {
       JsonNode answer = invoke(worker.getKey(), event);
+      assertThat(answer.path("batchItemFailures").isArray()).as("%s: %s", worker.getKey(), answer).isTrue();
       assertThat(answer.path("batchItemFailures")).as("%s: %s", worker.getKey(), answer).isEmpty();
       JsonNode job = Json.mapper().readTree(text(worker.getValue(), record));
       assertThat(job.path("status").asText()).as("%s: %s", worker.getKey(), job).isEqualTo("succeeded");

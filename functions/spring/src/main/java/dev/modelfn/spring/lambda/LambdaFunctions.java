@@ -36,7 +36,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * The functions on AWS Lambda under Spring Cloud Function's {@code FunctionInvoker}: the start class
- * ({@code MAIN_CLASS}, or the plain jar's manifest) of a functional application context, which holds
+ * ({@code MAIN_CLASS}, or the Lambda package's jar's manifest) of a functional application context, which holds
  * the one function the deployment pins with {@code spring.cloud.function.definition}
  * ({@code SPRING_CLOUD_FUNCTION_DEFINITION}): {@value #PREDICT}, {@value #SCORE_RECORDS},
  * {@value #SCORE_OBJECT} or {@value #ASYNC_WORKER}. It is built once, while the context starts
@@ -172,7 +172,7 @@ public class LambdaFunctions implements ApplicationContextInitializer<GenericApp
     for (Class<?> type : ANNOTATIONS_SPRING_READS) {
       try {
         Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, unused);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         // Spring makes it itself
       }
     }
