@@ -199,7 +199,7 @@ public final class SpringColdStart {
    * The plain handler's Lambda jar ({@code modelfn-aws-lambda-*-function.jar}): from the reactor's
    * {@code functions/aws-lambda/target}, else as installed in the local repository.
    */
-  private static Path functionJar(Path module) {
+  static Path functionJar(Path module) {
     String name = "modelfn-aws-lambda-0.1.0-SNAPSHOT-function.jar";
     Path built = module.resolve("../aws-lambda/target").resolve(name).normalize();
     Path installed = Path.of(System.getProperty("user.home"), ".m2/repository/dev/modelfn/modelfn-aws-lambda/0.1.0-SNAPSHOT",
@@ -212,7 +212,7 @@ public final class SpringColdStart {
   }
 
   /** A jar of the files under {@code dir} whose path starts with {@code prefix}. */
-  private static Path jar(Path dir, String prefix, Path jar) throws IOException {
+  static Path jar(Path dir, String prefix, Path jar) throws IOException {
     try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
         var files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -227,13 +227,13 @@ public final class SpringColdStart {
     return jar;
   }
 
-  private static long median(long[] v) {
+  static long median(long[] v) {
     long[] s = v.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static Path moduleDir() {
+  static Path moduleDir() {
     Path here = Path.of("").toAbsolutePath();
     return Files.isDirectory(here.resolve("functions/spring")) ? here.resolve("functions/spring") : here;
   }
