@@ -9,9 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
@@ -24,7 +21,6 @@ import dev.modelfn.examples.corpus.ExternalDataMlp;
 import dev.modelfn.model.ExternalData;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
-import dev.modelfn.model.OnnxRuntimeEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,13 +47,7 @@ class CorpusExternalDataTest {
 
   /** What ONNX Runtime answers for {@code rows} with the model file at {@code file}. */
   static float[][] reference(Path file, float[][] rows) throws Exception {
-    OrtEnvironment env = OnnxRuntimeEnvironment.get();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession s = env.createSession(file.toString(), so);
-        OnnxTensor in = OnnxTensor.createTensor(env, rows);
-        OrtSession.Result r = s.run(Map.of(ExternalDataMlp.INPUT, in))) {
-      return (float[][]) ((OnnxTensor) r.get(ExternalDataMlp.OUTPUT).orElseThrow()).getValue();
-    }
+    return (float[][]) OrtReference.tensorOutput(file, Map.of(ExternalDataMlp.INPUT, rows), ExternalDataMlp.OUTPUT);
   }
 
   static ModelfnConfig config(String uri, String name, Path cacheDir) {

@@ -13,9 +13,6 @@ import static dev.modelfn.examples.corpus.SqueezeNetLike.SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
@@ -28,7 +25,6 @@ import dev.modelfn.examples.corpus.CorpusGraph;
 import dev.modelfn.examples.corpus.SqueezeNetLike;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
-import dev.modelfn.model.OnnxRuntimeEnvironment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -74,13 +70,7 @@ class CorpusImageTest {
     ModelfnConfig config = CorpusParityTest.config(MODEL.file(corpus), MODEL.name());
     predictor = OnnxPredictor.load(config, ModelLoader.local());
     fn = new PredictHttpFunction(new PredictFunction(predictor), config);
-    OrtEnvironment env = OnnxRuntimeEnvironment.get();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession s = env.createSession(MODEL.file(corpus).toString(), so);
-        OnnxTensor in = OnnxTensor.createTensor(env, PIXELS);
-        OrtSession.Result r = s.run(Map.of(INPUT, in))) {
-      ort = (float[][]) ((OnnxTensor) r.get(OUTPUT).orElseThrow()).getValue();
-    }
+    ort = (float[][]) OrtReference.tensorOutput(MODEL.file(corpus), Map.of(INPUT, PIXELS), OUTPUT);
   }
 
   @AfterAll

@@ -12,9 +12,6 @@ import static dev.modelfn.examples.corpus.PyTorchSequenceClassifier.OUTPUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelfn.codec.Json;
 import dev.modelfn.config.ModelfnConfig;
@@ -26,7 +23,6 @@ import dev.modelfn.examples.corpus.CorpusGraph;
 import dev.modelfn.examples.corpus.PyTorchSequenceClassifier;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
-import dev.modelfn.model.OnnxRuntimeEnvironment;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -74,13 +70,7 @@ class CorpusSequenceTest {
   }
 
   private static float[][] reference(float[][][] x) throws Exception {
-    OrtEnvironment env = OnnxRuntimeEnvironment.get();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession s = env.createSession(MODEL.file(corpus).toString(), so);
-        OnnxTensor in = OnnxTensor.createTensor(env, x);
-        OrtSession.Result r = s.run(Map.of(INPUT, in))) {
-      return (float[][]) ((OnnxTensor) r.get(OUTPUT).orElseThrow()).getValue();
-    }
+    return (float[][]) OrtReference.tensorOutput(MODEL.file(corpus), Map.of(INPUT, x), OUTPUT);
   }
 
   @Test

@@ -14,9 +14,6 @@ import static dev.modelfn.examples.corpus.PyTorchSequenceWithContext.SEQ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -31,7 +28,6 @@ import dev.modelfn.examples.corpus.CorpusGraph;
 import dev.modelfn.examples.corpus.PyTorchSequenceWithContext;
 import dev.modelfn.model.ModelLoader;
 import dev.modelfn.model.OnnxPredictor;
-import dev.modelfn.model.OnnxRuntimeEnvironment;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -85,14 +81,7 @@ class CorpusSequenceWithContextTest {
   }
 
   private static float[][] reference(float[][][] seq, float[][] context) throws Exception {
-    OrtEnvironment env = OnnxRuntimeEnvironment.get();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession s = env.createSession(MODEL.file(corpus).toString(), so);
-        OnnxTensor a = OnnxTensor.createTensor(env, seq);
-        OnnxTensor b = OnnxTensor.createTensor(env, context);
-        OrtSession.Result r = s.run(Map.of(SEQ, a, CONTEXT, b))) {
-      return (float[][]) ((OnnxTensor) r.get(OUTPUT).orElseThrow()).getValue();
-    }
+    return (float[][]) OrtReference.tensorOutput(MODEL.file(corpus), Map.of(SEQ, seq, CONTEXT, context), OUTPUT);
   }
 
   /** One object per row, keyed by input name, {@code seq} nested {@code [steps][8]}. */

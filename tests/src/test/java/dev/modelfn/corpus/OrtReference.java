@@ -66,4 +66,25 @@ record OrtReference(List<Object> labels, float[][] scores) {
       return new OrtReference(labels, scores);
     }
   }
+
+  /**
+   * What ONNX Runtime answers on one tensor output of the model file for tensor inputs given by
+   * name as Java arrays (as {@code OnnxTensor.createTensor} takes them): the output's value, e.g. a
+   * {@code float[][]}.
+   */
+  static Object tensorOutput(Path file, Map<String, Object> inputs, String output) throws OrtException {
+    OrtEnvironment env = OnnxRuntimeEnvironment.get();
+    Map<String, OnnxTensor> tensors = new java.util.LinkedHashMap<>();
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(file.toString(), so)) {
+      for (var in : inputs.entrySet()) {
+        tensors.put(in.getKey(), OnnxTensor.createTensor(env, in.getValue()));
+      }
+      try (OrtSession.Result result = session.run(tensors)) {
+        return ((OnnxTensor) result.get(output).orElseThrow()).getValue();
+      }
+    } finally {
+      tensors.values().forEach(OnnxTensor::close);
+    }
+  }
 }

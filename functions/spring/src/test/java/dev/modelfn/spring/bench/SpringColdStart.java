@@ -150,7 +150,7 @@ public final class SpringColdStart {
     return out;
   }
 
-  private static String run(Config c, List<String> flags, Path event) throws IOException, InterruptedException {
+  static String run(Config c, List<String> flags, Path event) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(c.java().toString());
     cmd.addAll(flags);

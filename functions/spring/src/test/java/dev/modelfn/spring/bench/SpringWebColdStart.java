@@ -2,10 +2,8 @@ package dev.modelfn.spring.bench;
 
 import dev.modelfn.model.NativeLibraries;
 import dev.modelfn.testing.Fixtures;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +29,7 @@ import java.util.Map;
  * layout with a class-data archive of a training run that stops once the context is refreshed
  * ({@code -Dspring.context.exit=onRefresh -XX:ArchiveClassesAtExit}). The plain handler ({@code
  * PredictHttpHandler} from the Lambda function jar) answers the same request as an API Gateway HTTP
- * API event ({@link ColdStartProbe}). The medians side by side, and the medians of the rounds'
+ * API event ({@link ColdStartProbe}, as {@link SpringColdStart} runs it). The medians side by side, and the medians of the rounds'
  * ratios to the plain handler.
  *
  * <p>Arguments: {@code [runs]} (default 9). Run: {@code ./mvnw -q -pl functions/spring package
@@ -170,25 +168,12 @@ public final class SpringWebColdStart {
     }
   }
 
+  /** The plain handler's cold start, to the end of its process (the probe halts once it has answered). */
   private static long plainStart(String java, String classPath, Map<String, String> env, Path event) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command(java, "-cp", classPath, ColdStartProbe.class.getName(),
-        "dev.modelfn.aws.PredictHttpHandler", event.toString())).redirectErrorStream(true);
-    pb.environment().putAll(env);
+    SpringColdStart.Config plain = new SpringColdStart.Config("plain", Path.of(java), classPath,
+        "dev.modelfn.aws.PredictHttpHandler", env, SpringColdStart.FLAGS, null);
     long t0 = System.nanoTime();
-    Process p = pb.start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (line.startsWith("PROBE")) {
-          long ms = (System.nanoTime() - t0) / 1_000_000;
-          if (!line.contains("\"statusCode\":200")) {
-            throw new IllegalStateException(line);
-          }
-          return ms;
-        }
-      }
-    } finally {
-      p.destroyForcibly().waitFor();
-    }
-    throw new IllegalStateException("the plain handler did not answer");
+    SpringColdStart.run(plain, plain.flags(), event);
+    return (System.nanoTime() - t0) / 1_000_000;
   }
 }
