@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -240,6 +241,7 @@ public final class LocalLambdaFunction implements AutoCloseable {
       cmd.add("-XX:TieredStopAtLevel=1");
     }
     cmd.add("-Djava.net.preferIPv4Stack=true");
+    runtimeJni(runtimeClasspath).ifPresent(jni -> cmd.add("-D" + JNI_PROPERTY + "=" + jni));
     cmd.addAll(spec.jvmOptions());
     cmd.add("-cp");
     List<Path> cp = new ArrayList<>(runtimeClasspath);
@@ -381,7 +383,47 @@ public final class LocalLambdaFunction implements AutoCloseable {
     stopProcess();
   }
 
-  private static List<Path> jars(Path dir) {
+  /** The runtime interface client loads its native library from here when set, instead of unpacking it. */
+  static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+  private static final Map<Path, Optional<Path>> JNI = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The runtime interface client's native library for this machine (Linux, glibc), unpacked once per
+   * process into a folder of its own, for every environment to load in place. Left to itself the
+   * client unpacks it to {@code /tmp/.libaws-lambda-jni.so} at each start, and environments that start
+   * together rewrite that file under one another (the loader fails with a SIGBUS or "file too
+   * short"); on Lambda each environment has a {@code /tmp} of its own. Empty elsewhere (the client
+   * then does as it does).
+   */
+  static Optional<Path> runtimeJni(List<Path> runtimeClasspath) {
+    Optional<Path> ric = runtimeClasspath.stream()
+        .filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client")).findFirst();
+    if (ric.isEmpty() || !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      return Optional.empty();
+    }
+    return JNI.computeIfAbsent(ric.get(), jar -> {
+      String arch = System.getProperty("os.arch", "").matches("aarch64|arm64") ? "aarch_64" : "x86_64";
+      String entry = "jni/libaws-lambda-jni.linux-" + arch + ".so";
+      try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+        var e = zip.getEntry(entry);
+        if (e == null) {
+          return Optional.empty();
+        }
+        Path dir = Files.createTempDirectory("modelfn-lambda-runtime-jni");
+        dir.toFile().deleteOnExit();
+        Path lib = dir.resolve("libaws-lambda-jni.so");
+        try (var in = zip.getInputStream(e)) {
+          Files.copy(in, lib);
+        }
+        lib.toFile().deleteOnExit();
+        return Optional.of(lib);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot unpack " + entry + " from " + jar, e);
+      }
+    });
+  }
+
+  static List<Path> jars(Path dir) {
     try (var s = Files.list(dir)) {
       List<Path> jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
       if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))) {

@@ -154,4 +154,40 @@ class LocalLambdaFunctionIT {
           .hasMessageContaining("dev.modelfn.errors.ModelfnException").hasMessageContaining("models/missing.onnx");
     }
   }
+
+  /**
+   * Environments that start together: each loads the runtime client's native library from the one
+   * copy unpacked for the process, none unpacks it into /tmp under the others (where starting
+   * together once failed with a SIGBUS or "file too short").
+   */
+  @Test
+  void environmentsStartingTogetherShareTheRuntimeClientsNativeLibrary() throws Exception {
+    List<LocalLambdaFunction> fns = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        fns.add(function("Echo", Duration.ofSeconds(30), new CopyOnWriteArrayList<>()));
+      }
+      List<java.util.concurrent.CompletableFuture<InvocationResult>> answers = new java.util.ArrayList<>();
+      for (LocalLambdaFunction fn : fns) {
+        answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return fn.invoke(bytes("{\"n\":1}"));
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }));
+      }
+      for (var a : answers) {
+        InvocationResult r = a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.failed()).as(r.payloadText()).isFalse();
+      }
+      Path jni = LocalLambdaFunction.runtimeJni(LocalLambdaFunction.jars(RUNTIME)).orElseThrow();
+      assertThat(jni).isRegularFile();
+      for (LocalLambdaFunction fn : fns) {
+        assertThat(fn.runningCommand().orElseThrow()).contains("-D" + LocalLambdaFunction.JNI_PROPERTY + "=" + jni);
+      }
+    } finally {
+      fns.forEach(LocalLambdaFunction::close);
+    }
+  }
 }
